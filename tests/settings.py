@@ -1,0 +1,24 @@
+"""Test settings: the real services (PostgreSQL, Redis), isolated from a development run."""
+
+from __future__ import annotations
+
+import os
+
+# The suite runs against PostgreSQL, like production; a development run keeps SQLite.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vakt")
+# A Redis database of its own, so tests never eat a development worker's tasks.
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+from project.settings import *  # noqa: F403
+from project.settings import STORAGES
+
+# Hashing passwords at full cost slows every login in the suite for nothing.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No collectstatic before tests: resolve static files from the source folders.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Nothing collected: WhiteNoise serves nothing and the finders resolve static files.
+STATIC_ROOT = None  # type: ignore[assignment]
