@@ -137,6 +137,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    # The soft limit lets a task clean up; past the hard one the worker process is killed.
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT")
 # A task is acknowledged only once it has run, so a worker that dies mid-task leaves it to be
 # delivered again; prefetch 1 keeps a slow task from hoarding work another worker could do.
 CELERY_TASK_ACKS_LATE = True
@@ -145,7 +148,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = (Queue("default"), Queue("images"), Queue("text"))
+# Each queue gets its own routing key; without one they would all share "default" and every
+# message would be copied into all three.
+CELERY_TASK_QUEUES = tuple(Queue(name, routing_key=name) for name in ("default", "images", "text"))
 CELERY_TASK_ROUTES = {
     "moderation.tasks.*": {"queue": "images"},
     "feedback.tasks.*": {"queue": "text"},
@@ -194,4 +199,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's own console handler would print every line a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -15,9 +15,14 @@ def test_celery_is_configured_for_safe_delivery() -> None:
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_time_limit > conf.task_soft_time_limit > 0
-    assert {queue.name for queue in conf.task_queues} == {"default", "images", "text"}
+    assert {(q.name, q.routing_key) for q in conf.task_queues} == {
+        ("default", "default"),
+        ("images", "images"),
+        ("text", "text"),
+    }
     assert app.amqp.router.route({}, "moderation.tasks.analyze_image")["queue"].name == "images"
     assert app.amqp.router.route({}, "feedback.tasks.analyze_feedback")["queue"].name == "text"
+    assert app.amqp.router.route({}, "vakt.ping")["queue"].name == "default"
 
 
 @pytest.mark.e2e

@@ -1,0 +1,23 @@
+# Production image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_ENV=production \
+    VAKT_DATA_DIR=/data
+
+WORKDIR /app
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt \
+ && useradd --system --uid 1000 --home-dir /app vakt \
+ && mkdir -p /data && chown vakt /data
+
+COPY --chown=vakt . .
+# collectstatic needs settings to import, but not the real secret.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+
+USER vakt
+EXPOSE 8000
+CMD ["gunicorn", "project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
