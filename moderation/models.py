@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 MODERATORS_GROUP = "Moderators"
 REVIEW_PERMISSION = "moderation.review_content"
@@ -21,3 +26,198 @@ class ModerationAccess(models.Model):
 
     def __str__(self) -> str:
         return "moderation access"
+
+
+class ItemStatus(models.TextChoices):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    IN_REVIEW = "in_review", "in review"
+
+
+class DecidedBy(models.TextChoices):
+    MACHINE = "machine"
+    MODERATOR = "moderator"
+
+
+class ItemKind(models.TextChoices):
+    IMAGE = "image"
+    FEEDBACK = "feedback"
+
+
+class CategoryKind(models.TextChoices):
+    IMAGE = "image", "image label"
+    TEXT = "text", "text signal"
+
+
+class Policy(models.Model):
+    """One version of the confidence bands. Rows are never edited: a change is a new version."""
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.CharField(max_length=200, blank=True)
+    # Band for labels that have no row of their own (nor an ancestor with one).
+    default_review_at = models.FloatField(default=60)
+    default_reject_at = models.FloatField(default=95)
+    # Feedback whose top sentiment is less certain than this goes to review.
+    sentiment_review_below = models.FloatField(default=60)
+
+    class Meta:
+        verbose_name_plural = "policies"
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(
+                name="policy_default_band_ordered",
+                condition=Q(default_review_at__gte=0)
+                & Q(default_review_at__lte=models.F("default_reject_at"))
+                & Q(default_reject_at__lte=100),
+            ),
+            models.CheckConstraint(
+                name="policy_sentiment_review_below_range",
+                condition=Q(sentiment_review_below__gte=0) & Q(sentiment_review_below__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"policy v{self.version}"
+
+    def clean(self) -> None:
+        validate_band(self.default_review_at, self.default_reject_at, prefix="default_")
+
+
+class PolicyBand(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="bands")
+    category = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=CategoryKind.choices, default=CategoryKind.IMAGE)
+    review_at = models.FloatField()
+    reject_at = models.FloatField()
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "category"], name="policyband_unique"),
+            models.CheckConstraint(
+                name="policyband_ordered",
+                condition=Q(review_at__gte=0)
+                & Q(review_at__lte=models.F("reject_at"))
+                & Q(reject_at__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: review ≥ {self.review_at}, reject ≥ {self.reject_at}"
+
+    def clean(self) -> None:
+        validate_band(self.review_at, self.reject_at)
+
+
+def validate_band(review_at: float | None, reject_at: float | None, *, prefix: str = "") -> None:
+    """0 ≤ review_at ≤ reject_at ≤ 100, with the message on the field at fault."""
+    errors: dict[str, str] = {}
+    for name, value in (("review_at", review_at), ("reject_at", reject_at)):
+        if value is not None and not 0 <= value <= 100:
+            errors[prefix + name] = f"{name} must be between 0 and 100 (a percentage)"
+    if not errors and review_at is not None and reject_at is not None and review_at > reject_at:
+        errors[prefix + "reject_at"] = "reject_at must be at least review_at"
+    if errors:
+        raise ValidationError(errors)
+
+
+class ImageUpload(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images"
+    )
+    # Name in the default storage: quarantine/<id>.<ext>, then images/approved/<id>.<ext>.
+    file_key = models.CharField(max_length=255)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=50)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size_bytes = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    labels = models.JSONField(default=list, blank=True)  # [{"name","parent","confidence"}]
+    reasons = models.JSONField(default=list, blank=True)  # [{"label","confidence","band",…}]
+    analyzer = models.CharField(max_length=50, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    # The worker that analyses the image holds this lease; an expired one may be taken over.
+    analysis_token = models.UUIDField(null=True, blank=True)
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the analysis task was last handed to the broker; null if that failed.
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="image_owner_recent"),
+            models.Index(fields=["status", "created_at"], name="image_status_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"image {self.id} ({self.status})"
+
+
+class ReviewItem(models.Model):
+    """An item waiting for (or decided by) a human. Shared by images and feedback."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    image = models.OneToOneField(
+        ImageUpload, null=True, blank=True, on_delete=models.CASCADE, related_name="review"
+    )
+    # Why it is here: the strongest reason's label, or "error".
+    reason = models.CharField(max_length=100, blank=True)
+    # Highest confidence among the reasons; sorts the most certain cases first.
+    priority = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="review_open_age")]
+
+    def __str__(self) -> str:
+        return f"review {self.kind} {self.id}"
+
+
+class AuditEvent(models.Model):
+    """Every state change of every item: who, when, from, to, why, under which policy."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    item_kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    item_id = models.UUIDField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=10, choices=DecidedBy.choices)
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10, choices=ItemStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ItemStatus.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_kind} {self.item_id}: {self.from_status} → {self.to_status}"

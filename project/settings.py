@@ -120,10 +120,22 @@ STORAGES = build_storages(
 )
 
 MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "local", ("local", "aws"))
+# A Rekognition Custom Moderation adapter (its ProjectVersion ARN), used when set.
+REKOGNITION_PROJECT_VERSION = env_str("REKOGNITION_PROJECT_VERSION", "") or None
+AWS_CONNECT_TIMEOUT = env_int("AWS_CONNECT_TIMEOUT", 5, minimum=1)
+AWS_READ_TIMEOUT = env_int("AWS_READ_TIMEOUT", 30, minimum=1)
+# botocore's own retries (standard mode) inside one task run; the task retries on top of that.
+AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3, minimum=1)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
 # Django's own cap on a request body held in memory; uploads past it stream to a temp file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Analysis: retries of throttled/unreachable analyzers, and the re-queue of items left pending.
+ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
+ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
+PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
+UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
 
 # Celery: see project/celery.py. One queue per kind of work, so slow image analysis never
 # holds up text, and each can get its own workers.
@@ -146,6 +158,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang on a dead broker: fail fast, the re-queue job
+# picks the item up later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Each queue gets its own routing key; without one they would all share "default" and every
@@ -156,12 +172,15 @@ CELERY_TASK_ROUTES = {
     "feedback.tasks.*": {"queue": "text"},
 }
 # Periodic jobs (re-queueing stale items, releasing stale claims, …) are added here by the apps.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
+}
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -172,6 +191,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Vakt API",
     "DESCRIPTION": "Content moderation: images and feedback, analysed and reviewed.",
     "VERSION": "1",
+}
+
+CACHES = {
+    "default": {
+        # Shared by every web process: upload rate limits must hold across all of them.
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
+    }
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -15,12 +15,10 @@ def build_storages(
 ) -> dict[str, dict[str, Any]]:
     staticfiles = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if not bucket:
-        # No base_url: user files are never served straight from disk, only through
-        # views that check who is asking.
         return {
             "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(media_root), "base_url": None},
+                "BACKEND": "project.files.PrivateFileSystemStorage",
+                "OPTIONS": {"location": str(media_root)},
             },
             "staticfiles": staticfiles,
         }

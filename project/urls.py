@@ -6,9 +6,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from moderation import urls as moderation_urls
 from project import views
 
 api_v1 = [
+    *moderation_urls.api_urlpatterns,
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
@@ -21,4 +23,5 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("", include(moderation_urls.urlpatterns)),
 ]

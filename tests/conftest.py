@@ -20,8 +20,8 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+            "BACKEND": "project.files.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
 
@@ -62,8 +62,10 @@ def worker_database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[str]]:
-    """A real Celery worker in its own process, on the test broker and the test database."""
+def celery_worker_process(
+    transactional_db: None, django_db_serialized_rollback: None, tmp_path: Path
+) -> Iterator[subprocess.Popen[str]]:
+    """A real Celery worker in its own process, on the test broker, database and media folder."""
     import redis
 
     broker_url = settings.CELERY_BROKER_URL
@@ -72,6 +74,7 @@ def celery_worker_process(transactional_db: None) -> Iterator[subprocess.Popen[s
         DJANGO_SETTINGS_MODULE="tests.settings",
         CELERY_BROKER_URL=broker_url,
         DATABASE_URL=worker_database_url(),
+        VAKT_DATA_DIR=str(tmp_path),  # its media folder is the test's (see _private_media)
     )
     proc = subprocess.Popen(
         [

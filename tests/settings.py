@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vakt")
 # A Redis database of its own, so tests never eat a development worker's tasks.
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
 
 from project.settings import *  # noqa: F403
 from project.settings import STORAGES

@@ -58,5 +58,5 @@ def test_development_defaults_need_no_environment() -> None:
         "django.db.backends.sqlite3",
         "local",
         "redis://127.0.0.1:6379/0",
-        "django.core.files.storage.FileSystemStorage",
+        "project.files.PrivateFileSystemStorage",
     ]

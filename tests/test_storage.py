@@ -16,8 +16,8 @@ from tests.conftest import clean_env, run_manage
 
 def test_local_filesystem_without_a_bucket(tmp_path: Path) -> None:
     config = build_storages(media_root=tmp_path, bucket=None, region="eu-west-1", endpoint_url=None)
-    assert config["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert config["default"]["OPTIONS"] == {"location": str(tmp_path), "base_url": None}
+    assert config["default"]["BACKEND"] == "project.files.PrivateFileSystemStorage"
+    assert config["default"]["OPTIONS"] == {"location": str(tmp_path)}
 
 
 def test_s3_when_a_bucket_is_set(tmp_path: Path) -> None:

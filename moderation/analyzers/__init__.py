@@ -1,0 +1,26 @@
+"""Image analyzers: one interface (base.py), one backend per MODERATION_BACKEND value."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.conf import settings
+
+from moderation.analyzers.base import ImageAnalyzer
+
+
+@cache
+def _analyzer(backend: str) -> ImageAnalyzer:
+    # Imported lazily: the local backend loads onnxruntime, the aws one boto3 clients.
+    if backend == "aws":
+        from moderation.analyzers.aws import RekognitionAnalyzer
+
+        return RekognitionAnalyzer()
+    from moderation.analyzers.local import LocalImageAnalyzer
+
+    return LocalImageAnalyzer()
+
+
+def get_image_analyzer() -> ImageAnalyzer:
+    """The configured analyzer, built once per process (models and clients are costly)."""
+    return _analyzer(settings.MODERATION_BACKEND)

@@ -1,0 +1,96 @@
+"""The policy engine: confidence bands in, approve / review / reject out. Pure functions only.
+
+For each label with confidence c and its band: c ≥ reject_at → reject candidate, else
+c ≥ review_at → review candidate. Any reject candidate rejects, else any review candidate sends
+the item to review, else it is approved. A label without a band of its own uses its nearest
+ancestor's, then the policy's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from moderation.analyzers.base import ModerationLabel
+from moderation.models import ItemStatus
+from moderation.taxonomy import PARENTS
+
+REJECT = "reject"
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Band:
+    review_at: float
+    reject_at: float
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class PolicySnapshot:
+    version: int
+    bands: Mapping[str, Band]
+    default: Band
+    sentiment_review_below: float = 60.0
+
+    def band_for(self, label: ModerationLabel) -> tuple[str, Band]:
+        """The band that applies to a label, and the category it was set on."""
+        name, parent = label.name, label.parent
+        seen: set[str] = set()
+        while name and name not in seen:  # `seen` guards against a cycle in odd input
+            if name in self.bands:
+                return name, self.bands[name]
+            seen.add(name)
+            name, parent = parent or PARENTS.get(name, ""), ""
+        return "", self.default
+
+    @property
+    def min_confidence(self) -> float:
+        """The lowest confidence any band acts on: ask the analyzer for nothing below it."""
+        enabled = [band.review_at for band in self.bands.values() if band.enabled]
+        return max(0.0, min([self.default.review_at, *enabled]))
+
+
+@dataclass(frozen=True)
+class Reason:
+    label: str
+    confidence: float
+    band: str  # "reject" or "review"
+    threshold: float
+    category: str  # where the band was set ("" for the policy default)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "confidence": self.confidence,
+            "band": self.band,
+            "threshold": self.threshold,
+            "category": self.category or None,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: ItemStatus  # APPROVED, IN_REVIEW or REJECTED
+    reasons: tuple[Reason, ...]
+    policy_version: int
+
+
+def decide(labels: Iterable[ModerationLabel], policy: PolicySnapshot) -> Decision:
+    reasons: list[Reason] = []
+    for label in labels:
+        category, band = policy.band_for(label)
+        if not band.enabled:
+            continue
+        if label.confidence >= band.reject_at:
+            reasons.append(Reason(label.name, label.confidence, REJECT, band.reject_at, category))
+        elif label.confidence >= band.review_at:
+            reasons.append(Reason(label.name, label.confidence, REVIEW, band.review_at, category))
+    reasons.sort(key=lambda r: (r.band != REJECT, -r.confidence))
+    if any(reason.band == REJECT for reason in reasons):
+        outcome = ItemStatus.REJECTED
+    elif reasons:
+        outcome = ItemStatus.IN_REVIEW
+    else:
+        outcome = ItemStatus.APPROVED
+    return Decision(outcome=outcome, reasons=tuple(reasons), policy_version=policy.version)

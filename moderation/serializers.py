@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from moderation.models import ImageUpload
+
+
+class LabelSerializer(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+    confidence = serializers.FloatField()
+
+
+class ReasonSerializer(serializers.Serializer[dict[str, object]]):
+    label = serializers.CharField()  # type: ignore[assignment]
+    confidence = serializers.FloatField(allow_null=True)
+    band = serializers.CharField()
+    threshold = serializers.FloatField(allow_null=True, required=False)
+    category = serializers.CharField(allow_null=True, required=False)
+    error = serializers.CharField(required=False)
+
+
+class ImageCreatedSerializer(serializers.ModelSerializer[ImageUpload]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImageUpload
+        fields = ["id", "status", "url"]
+
+    def get_url(self, image: ImageUpload) -> str:
+        return reverse("api-image-detail", args=[image.id])
+
+
+class ImageSerializer(serializers.ModelSerializer[ImageUpload]):
+    decided_by = serializers.SerializerMethodField()
+    labels = LabelSerializer(many=True)
+    reasons = ReasonSerializer(many=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImageUpload
+        fields = [
+            "id", "status", "created_at", "decided_at", "decided_by", "labels", "reasons", "url",
+        ]  # fmt: skip
+
+    def get_decided_by(self, image: ImageUpload) -> str | None:
+        return image.decided_by or None
+
+    def get_url(self, image: ImageUpload) -> str:
+        return reverse("api-image-detail", args=[image.id])
+
+
+class UploadSerializer(serializers.Serializer[dict[str, object]]):
+    image = serializers.FileField(allow_empty_file=True)

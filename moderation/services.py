@@ -1,0 +1,339 @@
+"""Writes: every change of an image's state goes through here."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from moderation.analyzers import get_image_analyzer
+from moderation.analyzers.base import (
+    AnalyzerError,
+    ImageAnalysis,
+    ImageSource,
+    ModerationLabel,
+    TransientAnalyzerError,
+)
+from moderation.images import process_upload
+from moderation.models import (
+    AuditEvent,
+    DecidedBy,
+    ImageUpload,
+    ItemKind,
+    ItemStatus,
+    Policy,
+    PolicyBand,
+    ReviewItem,
+)
+from moderation.policy import REVIEW, Decision, decide
+from moderation.selectors import policy_current
+
+logger = logging.getLogger(__name__)
+
+QUARANTINE = "quarantine"
+APPROVED_PREFIX = "images/approved"
+
+
+def policy_publish(
+    *,
+    bands: Iterable[PolicyBand],
+    default_review_at: float,
+    default_reject_at: float,
+    sentiment_review_below: float,
+    created_by: User | None = None,
+    comment: str = "",
+) -> Policy:
+    """Save a new version of the policy. Versions are never edited, so old decisions stay
+    explainable by the bands that made them. `bands` are unsaved rows without a policy."""
+    bands = list(bands)
+    policy = Policy(
+        version=0,
+        created_by=created_by,
+        comment=comment,
+        default_review_at=default_review_at,
+        default_reject_at=default_reject_at,
+        sentiment_review_below=sentiment_review_below,
+    )
+    policy.full_clean(exclude=["version"])
+    for band in bands:
+        band.full_clean(exclude=["policy"])
+    with transaction.atomic():
+        # Locking the newest version serialises two admins saving at once.
+        latest = Policy.objects.select_for_update().order_by("-version").first()
+        policy.version = (latest.version if latest else 0) + 1
+        policy.save()
+        for band in bands:
+            band.pk = None
+            band.policy = policy
+        PolicyBand.objects.bulk_create(bands)
+    return policy
+
+
+def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
+    """Validate, re-encode and store an upload in quarantine; analysis is queued on commit.
+
+    Raises `moderation.images.ImageRejected` for bad input, before anything is written.
+    """
+    processed = process_upload(
+        upload,
+        size=upload.size or 0,
+        max_bytes=settings.MAX_UPLOAD_BYTES,
+        max_pixels=settings.MAX_IMAGE_PIXELS,
+    )
+    image_id = uuid.uuid4()
+    stored = default_storage.save(
+        f"{QUARANTINE}/{image_id}.{processed.extension}", ContentFile(processed.content)
+    )
+    try:
+        with transaction.atomic():
+            image = ImageUpload.objects.create(
+                id=image_id,
+                owner=owner,
+                file_key=stored,
+                original_name=(upload.name or "")[-255:],
+                content_type=processed.content_type,
+                sha256=processed.sha256,
+                size_bytes=len(processed.content),
+                width=processed.width,
+                height=processed.height,
+            )
+            transaction.on_commit(lambda: image_queue_analysis(image_id=image_id))
+    except BaseException:
+        # Nothing half-written: no row means no file either.
+        default_storage.delete(stored)
+        raise
+    return image
+
+
+def image_queue_analysis(*, image_id: uuid.UUID) -> bool:
+    """Hand the analysis to the broker; if it is down, the re-queue job will try again."""
+    from moderation.tasks import analyze_image
+
+    try:
+        analyze_image.delay(str(image_id))
+    except Exception:
+        logger.warning("could not queue analysis of image %s; the re-queue job will", image_id)
+        return False
+    ImageUpload.objects.filter(id=image_id).update(queued_at=timezone.now())
+    return True
+
+
+def images_requeue_pending(*, limit: int = 500) -> int:
+    """Queue again the images whose analysis never got to the broker or got lost on the way."""
+    now = timezone.now()
+    lease_expired = Q(analysis_token__isnull=True) | Q(
+        analysis_started_at__lt=now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS)
+    )
+    # Never queued (broker down at upload): soon. Queued long ago and still untouched: a
+    # message was lost (e.g. Redis restarted without persistence).
+    lost = Q(queued_at__isnull=True, created_at__lt=now - timedelta(seconds=30)) | Q(
+        queued_at__lt=now - timedelta(seconds=settings.PENDING_REQUEUE_AFTER_SECONDS)
+    )
+    ids = list(
+        ImageUpload.objects.filter(lease_expired, lost, status=ItemStatus.PENDING)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(image_queue_analysis(image_id=image_id) for image_id in ids)
+
+
+@dataclass(frozen=True)
+class _Lease:
+    image: ImageUpload
+    token: uuid.UUID
+
+
+def _image_claim(image_id: uuid.UUID) -> _Lease | None:
+    """Take the image for analysis, unless it is decided or another worker's lease is live."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        ImageUpload.objects.filter(id=image_id, status=ItemStatus.PENDING)
+        .filter(
+            Q(analysis_token__isnull=True)
+            | Q(analysis_started_at__lt=now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS))
+        )
+        .update(analysis_token=token, analysis_started_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return _Lease(image=ImageUpload.objects.get(id=image_id), token=token)
+
+
+def _image_release(lease: _Lease) -> None:
+    ImageUpload.objects.filter(id=lease.image.id, analysis_token=lease.token).update(
+        analysis_token=None
+    )
+
+
+def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:
+    """The labels of an identical image the same analyzer already looked at: no second paid call."""
+    twin = (
+        ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
+        .exclude(id=image.id)
+        .exclude(status=ItemStatus.PENDING)
+        .order_by("created_at")
+        .first()
+    )
+    if twin is None:
+        return None
+    labels = tuple(
+        ModerationLabel(name=x["name"], confidence=x["confidence"], parent=x.get("parent") or "")
+        for x in twin.labels
+    )
+    return ImageAnalysis(
+        labels=labels,
+        analyzer=twin.analyzer,
+        model_version=twin.model_version,
+        extra={"reused_from": str(twin.id)},
+    )
+
+
+def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
+    """Analyse a pending image and let the policy decide. Idempotent: a decided image is left alone.
+
+    Raises TransientAnalyzerError when the analyzer should be tried again later; every other
+    failure sends the image to human review. Never approves on an error.
+    """
+    lease = _image_claim(image_id)
+    if lease is None:
+        return None
+    image = lease.image
+    analyzer = get_image_analyzer()
+    policy = policy_current()
+    try:
+        analysis = _analysis_reused(image, analyzer.name)
+        if analysis is None:
+            with default_storage.open(image.file_key, "rb") as stored:
+                content = stored.read()
+            source = ImageSource(
+                key=image.file_key,
+                content=content,
+                content_type=image.content_type,
+                s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+            )
+            analysis = analyzer.analyze(source, min_confidence=policy.min_confidence)
+    except TransientAnalyzerError:
+        _image_release(lease)
+        raise
+    except AnalyzerError as exc:
+        return _image_fail(lease, f"analysis failed: {exc}")
+    except Exception as exc:
+        logger.exception("analysis of image %s crashed", image_id)
+        return _image_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+    return _image_apply(lease, analysis, decide(analysis.labels, policy))
+
+
+def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
+    """Retries exhausted: the image waits for a person, with the error as its reason."""
+    lease = _image_claim(image_id)
+    if lease is None:
+        return None
+    return _image_fail(lease, error)
+
+
+def _image_fail(lease: _Lease, error: str) -> ImageUpload | None:
+    reasons = [{"label": "analysis_error", "confidence": None, "band": REVIEW, "error": error}]
+    with transaction.atomic():
+        updated = ImageUpload.objects.filter(
+            id=lease.image.id, status=ItemStatus.PENDING, analysis_token=lease.token
+        ).update(
+            status=ItemStatus.IN_REVIEW,
+            reasons=reasons,
+            error=error,
+            analysis_token=None,
+            updated_at=timezone.now(),
+        )
+        if not updated:
+            return None
+        ReviewItem.objects.create(kind=ItemKind.IMAGE, image=lease.image, reason="error")
+        _audit(lease.image, ItemStatus.IN_REVIEW, reasons, policy_version=None, note=error)
+    return ImageUpload.objects.get(id=lease.image.id)
+
+
+def _image_apply(lease: _Lease, analysis: ImageAnalysis, decision: Decision) -> ImageUpload | None:
+    image = lease.image
+    now = timezone.now()
+    final = decision.outcome != ItemStatus.IN_REVIEW
+    reasons = [reason.as_dict() for reason in decision.reasons]
+    new_file = old_file = image.file_key
+    if decision.outcome == ItemStatus.APPROVED:
+        # Copy first, switch the row, then delete the quarantined copy: a crash in between
+        # leaves a stray copy, never a row pointing at nothing.
+        with default_storage.open(old_file, "rb") as stored:
+            new_file = default_storage.save(
+                f"{APPROVED_PREFIX}/{image.id}.{old_file.rsplit('.', 1)[-1]}", stored
+            )
+    with transaction.atomic():
+        updated = ImageUpload.objects.filter(
+            id=image.id, status=ItemStatus.PENDING, analysis_token=lease.token
+        ).update(
+            status=decision.outcome,
+            labels=[label.as_dict() for label in analysis.labels],
+            reasons=reasons,
+            analyzer=analysis.analyzer,
+            model_version=analysis.model_version,
+            policy_version=decision.policy_version,
+            decided_by=DecidedBy.MACHINE if final else "",
+            decided_at=now if final else None,
+            file_key=new_file,
+            error="",
+            analysis_token=None,
+            updated_at=now,
+        )
+        if updated and decision.outcome == ItemStatus.IN_REVIEW:
+            ReviewItem.objects.create(
+                kind=ItemKind.IMAGE,
+                image=image,
+                reason=decision.reasons[0].label,
+                priority=max(reason.confidence for reason in decision.reasons),
+            )
+        if updated:
+            reused = analysis.extra.get("reused_from")
+            _audit(
+                image,
+                decision.outcome,
+                reasons,
+                policy_version=decision.policy_version,
+                note=f"labels reused from image {reused}" if reused else "",
+            )
+    if not updated:
+        if new_file != old_file:
+            default_storage.delete(new_file)
+        return None
+    if new_file != old_file:
+        default_storage.delete(old_file)
+    return ImageUpload.objects.get(id=image.id)
+
+
+def _audit(
+    image: ImageUpload,
+    to_status: str,
+    reasons: Sequence[Mapping[str, object]],
+    *,
+    policy_version: int | None,
+    note: str = "",
+) -> None:
+    AuditEvent.objects.create(
+        item_kind=ItemKind.IMAGE,
+        item_id=image.id,
+        actor=None,
+        actor_kind=DecidedBy.MACHINE,
+        action="analysis",
+        from_status=ItemStatus.PENDING,
+        to_status=to_status,
+        reasons=reasons,
+        policy_version=policy_version,
+        note=note,
+    )

@@ -1,0 +1,66 @@
+"""Rekognition's moderation taxonomy (version 7): label → parent, for inheriting thresholds.
+
+Rekognition names each label's parent in its answer, but not the grandparent; this table lets a
+threshold set on a top-level category reach a third-level label.
+"""
+
+from __future__ import annotations
+
+_TREE: dict[str, dict[str, list[str]]] = {
+    "Explicit": {
+        "Explicit Nudity": [
+            "Exposed Male Genitalia",
+            "Exposed Female Genitalia",
+            "Exposed Buttocks or Anus",
+            "Exposed Female Nipple",
+        ],
+        "Explicit Sexual Activity": [],
+        "Sex Toys": [],
+    },
+    "Non-Explicit Nudity of Intimate parts and Kissing": {
+        "Non-Explicit Nudity": [
+            "Bare Back",
+            "Exposed Male Nipple",
+            "Partially Exposed Buttocks",
+            "Partially Exposed Female Breast",
+            "Implied Nudity",
+        ],
+        "Obstructed Intimate Parts": ["Obstructed Female Nipple", "Obstructed Male Genitalia"],
+        "Kissing on the Lips": [],
+    },
+    "Swimwear or Underwear": {
+        "Female Swimwear or Underwear": [],
+        "Male Swimwear or Underwear": [],
+    },
+    "Violence": {
+        "Weapons": [],
+        "Graphic Violence": [
+            "Weapon Violence",
+            "Physical Violence",
+            "Self-Harm",
+            "Blood & Gore",
+            "Explosions and Blasts",
+        ],
+    },
+    "Visually Disturbing": {
+        "Death and Emaciation": ["Emaciated Bodies", "Corpses"],
+        "Crashes": ["Air Crash"],
+    },
+    "Drugs & Tobacco": {
+        "Products": ["Pills"],
+        "Drugs & Tobacco Paraphernalia & Use": ["Smoking"],
+    },
+    "Alcohol": {"Alcohol Use": ["Drinking"], "Alcoholic Beverages": []},
+    "Rude Gestures": {"Middle Finger": []},
+    "Gambling": {},
+    "Hate Symbols": {"Nazi Party": [], "White Supremacy": [], "Extremist": []},
+}
+
+TOP_LEVEL: tuple[str, ...] = tuple(_TREE)
+
+PARENTS: dict[str, str] = {}
+for _top, _children in _TREE.items():
+    for _child, _grandchildren in _children.items():
+        PARENTS[_child] = _top
+        for _grandchild in _grandchildren:
+            PARENTS[_grandchild] = _child

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import io
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from moderation.models import MODERATORS_GROUP
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw-for-tests")
+
+
+def make_user(**kwargs: object) -> User:
+    return UserFactory.create(**kwargs)
+
+
+def make_moderator(**kwargs: object) -> User:
+    user = make_user(**kwargs)
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+def image_bytes(
+    fmt: str = "JPEG",
+    size: tuple[int, int] = (64, 48),
+    color: tuple[int, int, int] = (30, 120, 200),
+) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def upload_file(
+    content: bytes | None = None, name: str = "photo.jpg", content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type)

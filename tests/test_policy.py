@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.analyzers.base import ModerationLabel
+from moderation.models import ItemStatus, Policy, PolicyBand
+from moderation.policy import Band, PolicySnapshot, decide
+from moderation.selectors import policy_current
+from moderation.taxonomy import PARENTS, TOP_LEVEL
+
+POLICY = PolicySnapshot(
+    version=3,
+    bands={
+        "Explicit": Band(50, 85),
+        "Violence": Band(50, 90),
+        "Weapons": Band(80, 100),  # a child with its own band
+        "Gambling": Band(10, 20, enabled=False),
+    },
+    default=Band(60, 95),
+)
+SEVERITY = {ItemStatus.APPROVED: 0, ItemStatus.IN_REVIEW: 1, ItemStatus.REJECTED: 2}
+
+
+def label(name: str, confidence: float, parent: str = "") -> ModerationLabel:
+    return ModerationLabel(name=name, confidence=confidence, parent=parent)
+
+
+def test_no_labels_approves() -> None:
+    decision = decide([], POLICY)
+    assert decision.outcome == ItemStatus.APPROVED
+    assert decision.reasons == ()
+    assert decision.policy_version == 3
+
+
+def test_bands_are_inclusive_at_the_threshold() -> None:
+    assert decide([label("Explicit", 49.99)], POLICY).outcome == ItemStatus.APPROVED
+    assert decide([label("Explicit", 50)], POLICY).outcome == ItemStatus.IN_REVIEW
+    assert decide([label("Explicit", 84.99)], POLICY).outcome == ItemStatus.IN_REVIEW
+    assert decide([label("Explicit", 85)], POLICY).outcome == ItemStatus.REJECTED
+
+
+def test_any_reject_wins_over_reviews_and_reasons_explain_it() -> None:
+    decision = decide([label("Violence", 70), label("Explicit", 99.5)], POLICY)
+    assert decision.outcome == ItemStatus.REJECTED
+    assert [r.as_dict() for r in decision.reasons] == [
+        {"label": "Explicit", "confidence": 99.5, "band": "reject", "threshold": 85,
+         "category": "Explicit"},
+        {"label": "Violence", "confidence": 70, "band": "review", "threshold": 50,
+         "category": "Violence"},
+    ]  # fmt: skip
+
+
+def test_parent_band_applies_to_children_and_grandchildren() -> None:
+    # Rekognition names the parent; the grandparent comes from the taxonomy.
+    child = decide([label("Explicit Nudity", 86, parent="Explicit")], POLICY)
+    assert child.outcome == ItemStatus.REJECTED
+    assert child.reasons[0].category == "Explicit"
+    grandchild = decide([label("Exposed Female Nipple", 60, parent="Explicit Nudity")], POLICY)
+    assert grandchild.outcome == ItemStatus.IN_REVIEW
+    assert grandchild.reasons[0].category == "Explicit"
+    assert grandchild.reasons[0].threshold == 50
+
+
+def test_a_child_band_overrides_its_parent() -> None:
+    # Violence would reject at 90, but Weapons has its own band: review from 80, reject at 100.
+    decision = decide([label("Weapons", 95, parent="Violence")], POLICY)
+    assert decision.outcome == ItemStatus.IN_REVIEW
+    assert decision.reasons[0].category == "Weapons"
+    # …and Weapons' siblings still follow Violence.
+    assert decide([label("Graphic Violence", 95, "Violence")], POLICY).outcome == "rejected"
+
+
+def test_disabled_category_and_its_children_are_ignored() -> None:
+    assert decide([label("Gambling", 99)], POLICY).outcome == ItemStatus.APPROVED
+
+
+def test_unknown_labels_use_the_default_band() -> None:
+    decision = decide([label("Something New", 70)], POLICY)
+    assert decision.outcome == ItemStatus.IN_REVIEW
+    assert decision.reasons[0].category == ""
+    assert decision.reasons[0].threshold == 60
+    assert decide([label("Something New", 96)], POLICY).outcome == ItemStatus.REJECTED
+
+
+def test_min_confidence_is_the_lowest_enabled_review_threshold() -> None:
+    assert POLICY.min_confidence == 50  # Gambling's 10 is disabled
+
+
+def test_taxonomy_parents_point_at_known_labels() -> None:
+    assert PARENTS["Exposed Female Nipple"] == "Explicit Nudity"
+    assert PARENTS["Explicit Nudity"] == "Explicit"
+    assert all(parent in PARENTS or parent in TOP_LEVEL for parent in PARENTS.values())
+
+
+names = st.sampled_from([*TOP_LEVEL, *PARENTS, "Unknown Label"])
+labels = st.lists(
+    st.builds(
+        lambda name, confidence: ModerationLabel(name, confidence, PARENTS.get(name, "")),
+        names,
+        st.floats(0, 100),
+    ),
+    max_size=6,
+)
+bands = st.tuples(st.floats(0, 100), st.floats(0, 100), st.booleans()).map(
+    lambda t: Band(min(t[0], t[1]), max(t[0], t[1]), t[2])
+)
+policies = st.builds(
+    lambda chosen, default: PolicySnapshot(version=1, bands=chosen, default=default),
+    st.dictionaries(names, bands, max_size=8),
+    bands.map(lambda b: Band(b.review_at, b.reject_at)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy=policies, found=labels, index=st.integers(0, 5), raise_by=st.floats(0, 100))
+def test_raising_a_confidence_never_moves_towards_approve(
+    policy: PolicySnapshot, found: list[ModerationLabel], index: int, raise_by: float
+) -> None:
+    before = decide(found, policy).outcome
+    if found:
+        i = index % len(found)
+        old = found[i]
+        found = [*found]
+        found[i] = ModerationLabel(old.name, min(100.0, old.confidence + raise_by), old.parent)
+    after = decide(found, policy).outcome
+    assert SEVERITY[after] >= SEVERITY[before]
+
+
+@settings(max_examples=200, deadline=None)
+@given(policy=policies, found=labels, extra=labels)
+def test_more_labels_never_move_towards_approve(
+    policy: PolicySnapshot, found: list[ModerationLabel], extra: list[ModerationLabel]
+) -> None:
+    before = decide(found, policy).outcome
+    assert SEVERITY[decide(found + extra, policy).outcome] >= SEVERITY[before]
+
+
+@pytest.mark.django_db
+def test_seeded_policy_is_version_1_with_every_top_level_category() -> None:
+    snapshot = policy_current()
+    assert snapshot.version == 1
+    assert set(snapshot.bands) == set(TOP_LEVEL)
+    for band in snapshot.bands.values():
+        assert 0 <= band.review_at <= band.reject_at <= 100
+
+
+@pytest.mark.django_db
+def test_band_validation_names_the_field() -> None:
+    policy = Policy.objects.get(version=1)
+    with pytest.raises(ValidationError) as error:
+        PolicyBand(policy=policy, category="X", review_at=90, reject_at=50).full_clean()
+    assert error.value.message_dict["reject_at"] == ["reject_at must be at least review_at"]
+    with pytest.raises(ValidationError) as error:
+        PolicyBand(policy=policy, category="X", review_at=-1, reject_at=150).full_clean()
+    assert set(error.value.message_dict) == {"review_at", "reject_at"}
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_band_out_of_order() -> None:
+    policy = Policy.objects.get(version=1)
+    with pytest.raises(IntegrityError):
+        PolicyBand.objects.create(policy=policy, category="X", review_at=90, reject_at=50)
+
+
+@pytest.mark.django_db
+def test_every_publish_is_a_new_version_and_old_ones_stay() -> None:
+    from moderation.services import policy_publish
+
+    v1 = Policy.objects.get(version=1)
+    bands = [
+        PolicyBand(category=b.category, kind=b.kind, review_at=b.review_at, reject_at=b.reject_at)
+        for b in v1.bands.all()
+    ]
+    bands[0].reject_at = 99
+    v2 = policy_publish(
+        bands=bands, default_review_at=55, default_reject_at=90, sentiment_review_below=50
+    )
+    assert v2.version == 2
+    assert policy_current().version == 2
+    assert policy_current().default == Band(55, 90)
+    assert v1.bands.get(category=bands[0].category).reject_at != 99
+    assert v2.bands.get(category=bands[0].category).reject_at == 99
+    assert Policy.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_publish_refuses_a_bad_band_and_writes_nothing() -> None:
+    from moderation.services import policy_publish
+
+    with pytest.raises(ValidationError):
+        policy_publish(
+            bands=[PolicyBand(category="Explicit", review_at=80, reject_at=20)],
+            default_review_at=60,
+            default_reject_at=95,
+            sentiment_review_below=60,
+        )
+    assert Policy.objects.count() == 1
