@@ -52,6 +52,8 @@ class ImageRejected(Exception):
 
 @dataclass(frozen=True)
 class ProcessedImage:
+    """An accepted upload, re-encoded: `content` is what to store, `sha256` its digest."""
+
     content: bytes
     content_type: str
     extension: str
@@ -163,7 +165,9 @@ def _open_image(data: bytes, *, max_pixels: int) -> tuple[ImageFile.ImageFile, s
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow's own ceiling (or its warning, where a filter turns it into an error)
-        # fired first; the header did not tell us the size.
+        # fired first; the header did not tell us the size. We install no such filter
+        # ourselves: warnings.catch_warnings() swaps process-wide state and is not
+        # thread-safe before Python 3.14, and our own limit, checked above and below, decides.
         raise ImageRejected(
             f"image has too many pixels to decode safely; the limit is "
             f"{_describe_megapixels(max_pixels)}"
@@ -320,7 +324,8 @@ def _is_zip_archive(data: bytes) -> bool:
         with zipfile.ZipFile(buffer):
             return True
     except Exception:
-        # A central directory Python cannot read is one that ZIP tools cannot either.
+        # The signature matched but no archive parses behind it: a chance match in image
+        # data. Whatever is there, re-encoding keeps it out of storage.
         return False
 
 

@@ -33,3 +33,11 @@ def test_round_trip_through_a_real_worker(celery_worker_process: subprocess.Pope
     finally:
         if celery_worker_process.poll() is not None and celery_worker_process.stdout:
             print(celery_worker_process.stdout.read())
+
+
+def test_every_periodic_job_names_a_registered_task() -> None:
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    assert "requeue-pending-images" in schedule
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from moderation.models import ImageUpload, ItemStatus
 from tests.factories import image_bytes, make_moderator, make_user
+from tests.test_images import png_declaring, zip_archive
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +79,10 @@ def test_missing_field_is_400_naming_it() -> None:
         (image_bytes()[:200], 400, "truncated"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"/>', 400, "JPEG, PNG, WebP or GIF"),
         (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", 400, "JPEG, PNG, WebP or GIF"),
+        (png_declaring(20000, 20000), 400, "20000×20000 pixels (400.0 MP); the limit is 40 MP"),
+        (image_bytes() + zip_archive(), 400, "polyglot"),
     ],
-    ids=["empty", "text-as-jpg", "truncated-jpeg", "svg", "pdf"],
+    ids=["empty", "text-as-jpg", "truncated-jpeg", "svg", "pdf", "png-bomb", "zip-polyglot"],
 )
 def test_bad_images_are_refused_and_leave_nothing(
     content: bytes, status: int, fragment: str
@@ -237,3 +240,12 @@ def test_upload_page_needs_login() -> None:
     response = Client().get("/upload/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_openapi_schema_describes_the_images_api() -> None:
+    client, _ = signed_in()
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/v1/images/", "/api/v1/images/{image_id}/", "/api/v1/auth/token/"} <= set(paths)
+    assert "202" in paths["/api/v1/images/"]["post"]["responses"]
