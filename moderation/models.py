@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -127,8 +128,38 @@ def validate_band(review_at: float | None, reject_at: float | None, *, prefix: s
         raise ValidationError(errors)
 
 
-class ImageUpload(models.Model):
+class AnalysedItem(models.Model):
+    """What images and feedback share: a state, the machine's decision, the analysis lease."""
+
+    KIND: ClassVar[ItemKind]
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    reasons = models.JSONField(default=list, blank=True)  # [{"label","confidence","band",…}]
+    analyzer = models.CharField(max_length=50, blank=True)
+    model_version = models.CharField(max_length=100, blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    # The worker that analyses the item holds this lease; an expired one may be taken over.
+    analysis_token = models.UUIDField(null=True, blank=True)
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the analysis task was last handed to the broker; null if that failed.
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ImageUpload(AnalysedItem):
+    KIND = ItemKind.IMAGE
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images"
     )
@@ -140,26 +171,7 @@ class ImageUpload(models.Model):
     size_bytes = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-
-    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     labels = models.JSONField(default=list, blank=True)  # [{"name","parent","confidence"}]
-    reasons = models.JSONField(default=list, blank=True)  # [{"label","confidence","band",…}]
-    analyzer = models.CharField(max_length=50, blank=True)
-    model_version = models.CharField(max_length=100, blank=True)
-    policy_version = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    # The worker that analyses the image holds this lease; an expired one may be taken over.
-    analysis_token = models.UUIDField(null=True, blank=True)
-    analysis_started_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When the analysis task was last handed to the broker; null if that failed.
-    queued_at = models.DateTimeField(null=True, blank=True)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -179,6 +191,9 @@ class ReviewItem(models.Model):
     kind = models.CharField(max_length=10, choices=ItemKind.choices)
     image = models.OneToOneField(
         ImageUpload, null=True, blank=True, on_delete=models.CASCADE, related_name="review"
+    )
+    feedback = models.OneToOneField(
+        "feedback.Feedback", null=True, blank=True, on_delete=models.CASCADE, related_name="review"
     )
     # Why it is here: the strongest reason's label, or "error".
     reason = models.CharField(max_length=100, blank=True)

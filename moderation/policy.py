@@ -24,6 +24,7 @@ class Band:
     review_at: float
     reject_at: float
     enabled: bool = True
+    kind: str = "image"  # "image" label or "text" signal
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class PolicySnapshot:
     @property
     def min_confidence(self) -> float:
         """The lowest confidence any band acts on: ask the analyzer for nothing below it."""
-        enabled = [band.review_at for band in self.bands.values() if band.enabled]
+        enabled = [b.review_at for b in self.bands.values() if b.enabled and b.kind == "image"]
         return max(0.0, min([self.default.review_at, *enabled]))
 
 

@@ -23,7 +23,7 @@ def policy_current() -> PolicySnapshot:
     return PolicySnapshot(
         version=policy.version,
         bands={
-            band.category: Band(band.review_at, band.reject_at, band.enabled)
+            band.category: Band(band.review_at, band.reject_at, band.enabled, band.kind)
             for band in policy.bands.all()
         },
         default=Band(policy.default_review_at, policy.default_reject_at),

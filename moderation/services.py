@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -14,9 +12,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
 
+from moderation import pipeline
 from moderation.analyzers import get_image_analyzer
 from moderation.analyzers.base import (
     AnalyzerError,
@@ -26,17 +23,8 @@ from moderation.analyzers.base import (
     TransientAnalyzerError,
 )
 from moderation.images import process_upload
-from moderation.models import (
-    AuditEvent,
-    DecidedBy,
-    ImageUpload,
-    ItemKind,
-    ItemStatus,
-    Policy,
-    PolicyBand,
-    ReviewItem,
-)
-from moderation.policy import REVIEW, Decision, decide
+from moderation.models import ImageUpload, ItemStatus, Policy, PolicyBand
+from moderation.policy import Decision, decide
 from moderation.selectors import policy_current
 
 logger = logging.getLogger(__name__)
@@ -117,68 +105,19 @@ def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
 
 
 def image_queue_analysis(*, image_id: uuid.UUID) -> bool:
-    """Hand the analysis to the broker; if it is down, the re-queue job will try again."""
     from moderation.tasks import analyze_image
 
-    try:
-        analyze_image.delay(str(image_id))
-    except Exception:
-        logger.warning("could not queue analysis of image %s; the re-queue job will", image_id)
-        return False
-    ImageUpload.objects.filter(id=image_id).update(queued_at=timezone.now())
-    return True
+    return pipeline.item_queue(ImageUpload, image_id, analyze_image.delay)
 
 
 def images_requeue_pending(*, limit: int = 500) -> int:
-    """Queue again the images whose analysis never got to the broker or got lost on the way."""
-    now = timezone.now()
-    lease_expired = Q(analysis_token__isnull=True) | Q(
-        analysis_started_at__lt=now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS)
-    )
-    # Never queued (broker down at upload): soon. Queued long ago and still untouched: a
-    # message was lost (e.g. Redis restarted without persistence).
-    lost = Q(queued_at__isnull=True, created_at__lt=now - timedelta(seconds=30)) | Q(
-        queued_at__lt=now - timedelta(seconds=settings.PENDING_REQUEUE_AFTER_SECONDS)
-    )
-    ids = list(
-        ImageUpload.objects.filter(lease_expired, lost, status=ItemStatus.PENDING)
-        .order_by("created_at")
-        .values_list("id", flat=True)[:limit]
-    )
-    return sum(image_queue_analysis(image_id=image_id) for image_id in ids)
+    from moderation.tasks import analyze_image
 
-
-@dataclass(frozen=True)
-class _Lease:
-    image: ImageUpload
-    token: uuid.UUID
-
-
-def _image_claim(image_id: uuid.UUID) -> _Lease | None:
-    """Take the image for analysis, unless it is decided or another worker's lease is live."""
-    now = timezone.now()
-    token = uuid.uuid4()
-    claimed = (
-        ImageUpload.objects.filter(id=image_id, status=ItemStatus.PENDING)
-        .filter(
-            Q(analysis_token__isnull=True)
-            | Q(analysis_started_at__lt=now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS))
-        )
-        .update(analysis_token=token, analysis_started_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return None
-    return _Lease(image=ImageUpload.objects.get(id=image_id), token=token)
-
-
-def _image_release(lease: _Lease) -> None:
-    ImageUpload.objects.filter(id=lease.image.id, analysis_token=lease.token).update(
-        analysis_token=None
-    )
+    return pipeline.items_requeue_pending(ImageUpload, analyze_image.delay, limit=limit)
 
 
 def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:
-    """The labels of an identical image the same analyzer already looked at: no second paid call."""
+    """The labels of an identical image the same analyzer already saw: no second paid call."""
     twin = (
         ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
         .exclude(id=image.id)
@@ -201,15 +140,13 @@ def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | 
 
 
 def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
-    """Analyse a pending image and let the policy decide. Idempotent: a decided image is left alone.
-
-    Raises TransientAnalyzerError when the analyzer should be tried again later; every other
-    failure sends the image to human review. Never approves on an error.
-    """
-    lease = _image_claim(image_id)
+    """Analyse a pending image and let the policy decide. Idempotent: a decided image is left
+    alone. Raises TransientAnalyzerError when the analyzer should be tried again later; every
+    other failure sends the image to human review. Never approves on an error."""
+    lease = pipeline.item_claim(ImageUpload, image_id)
     if lease is None:
         return None
-    image = lease.image
+    image = lease.item
     analyzer = get_image_analyzer()
     policy = policy_current()
     try:
@@ -225,48 +162,26 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
             )
             analysis = analyzer.analyze(source, min_confidence=policy.min_confidence)
     except TransientAnalyzerError:
-        _image_release(lease)
+        pipeline.item_release(lease)
         raise
     except AnalyzerError as exc:
-        return _image_fail(lease, f"analysis failed: {exc}")
+        return pipeline.item_fail(lease, f"analysis failed: {exc}")
     except Exception as exc:
         logger.exception("analysis of image %s crashed", image_id)
-        return _image_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+        return pipeline.item_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
     return _image_apply(lease, analysis, decide(analysis.labels, policy))
 
 
 def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
     """Retries exhausted: the image waits for a person, with the error as its reason."""
-    lease = _image_claim(image_id)
-    if lease is None:
-        return None
-    return _image_fail(lease, error)
+    lease = pipeline.item_claim(ImageUpload, image_id)
+    return pipeline.item_fail(lease, error) if lease else None
 
 
-def _image_fail(lease: _Lease, error: str) -> ImageUpload | None:
-    reasons = [{"label": "analysis_error", "confidence": None, "band": REVIEW, "error": error}]
-    with transaction.atomic():
-        updated = ImageUpload.objects.filter(
-            id=lease.image.id, status=ItemStatus.PENDING, analysis_token=lease.token
-        ).update(
-            status=ItemStatus.IN_REVIEW,
-            reasons=reasons,
-            error=error,
-            analysis_token=None,
-            updated_at=timezone.now(),
-        )
-        if not updated:
-            return None
-        ReviewItem.objects.create(kind=ItemKind.IMAGE, image=lease.image, reason="error")
-        _audit(lease.image, ItemStatus.IN_REVIEW, reasons, policy_version=None, note=error)
-    return ImageUpload.objects.get(id=lease.image.id)
-
-
-def _image_apply(lease: _Lease, analysis: ImageAnalysis, decision: Decision) -> ImageUpload | None:
-    image = lease.image
-    now = timezone.now()
-    final = decision.outcome != ItemStatus.IN_REVIEW
-    reasons = [reason.as_dict() for reason in decision.reasons]
+def _image_apply(
+    lease: pipeline.Lease[ImageUpload], analysis: ImageAnalysis, decision: Decision
+) -> ImageUpload | None:
+    image = lease.item
     new_file = old_file = image.file_key
     if decision.outcome == ItemStatus.APPROVED:
         # Copy first, switch the row, then delete the quarantined copy: a crash in between
@@ -275,65 +190,21 @@ def _image_apply(lease: _Lease, analysis: ImageAnalysis, decision: Decision) -> 
             new_file = default_storage.save(
                 f"{APPROVED_PREFIX}/{image.id}.{old_file.rsplit('.', 1)[-1]}", stored
             )
-    with transaction.atomic():
-        updated = ImageUpload.objects.filter(
-            id=image.id, status=ItemStatus.PENDING, analysis_token=lease.token
-        ).update(
-            status=decision.outcome,
-            labels=[label.as_dict() for label in analysis.labels],
-            reasons=reasons,
-            analyzer=analysis.analyzer,
-            model_version=analysis.model_version,
-            policy_version=decision.policy_version,
-            decided_by=DecidedBy.MACHINE if final else "",
-            decided_at=now if final else None,
-            file_key=new_file,
-            error="",
-            analysis_token=None,
-            updated_at=now,
-        )
-        if updated and decision.outcome == ItemStatus.IN_REVIEW:
-            ReviewItem.objects.create(
-                kind=ItemKind.IMAGE,
-                image=image,
-                reason=decision.reasons[0].label,
-                priority=max(reason.confidence for reason in decision.reasons),
-            )
-        if updated:
-            reused = analysis.extra.get("reused_from")
-            _audit(
-                image,
-                decision.outcome,
-                reasons,
-                policy_version=decision.policy_version,
-                note=f"labels reused from image {reused}" if reused else "",
-            )
-    if not updated:
-        if new_file != old_file:
-            default_storage.delete(new_file)
-        return None
-    if new_file != old_file:
-        default_storage.delete(old_file)
-    return ImageUpload.objects.get(id=image.id)
-
-
-def _audit(
-    image: ImageUpload,
-    to_status: str,
-    reasons: Sequence[Mapping[str, object]],
-    *,
-    policy_version: int | None,
-    note: str = "",
-) -> None:
-    AuditEvent.objects.create(
-        item_kind=ItemKind.IMAGE,
-        item_id=image.id,
-        actor=None,
-        actor_kind=DecidedBy.MACHINE,
-        action="analysis",
-        from_status=ItemStatus.PENDING,
-        to_status=to_status,
-        reasons=reasons,
-        policy_version=policy_version,
-        note=note,
+    reused = analysis.extra.get("reused_from")
+    decided = pipeline.item_decide(
+        lease,
+        outcome=decision.outcome,
+        reasons=[reason.as_dict() for reason in decision.reasons],
+        policy_version=decision.policy_version,
+        fields={
+            "labels": [label.as_dict() for label in analysis.labels],
+            "analyzer": analysis.analyzer,
+            "model_version": analysis.model_version,
+            "file_key": new_file,
+            "error": "",
+        },
+        note=f"labels reused from image {reused}" if reused else "",
     )
+    if new_file != old_file:
+        default_storage.delete(new_file if decided is None else old_file)
+    return decided

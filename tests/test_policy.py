@@ -19,6 +19,7 @@ POLICY = PolicySnapshot(
         "Violence": Band(50, 90),
         "Weapons": Band(80, 100),  # a child with its own band
         "Gambling": Band(10, 20, enabled=False),
+        "PROFANITY": Band(5, 90, kind="text"),
     },
     default=Band(60, 95),
 )
@@ -87,7 +88,8 @@ def test_unknown_labels_use_the_default_band() -> None:
 
 
 def test_min_confidence_is_the_lowest_enabled_review_threshold() -> None:
-    assert POLICY.min_confidence == 50  # Gambling's 10 is disabled
+    # Gambling's 10 is disabled; PROFANITY's 5 is a text signal, never asked of Rekognition.
+    assert POLICY.min_confidence == 50
 
 
 def test_taxonomy_parents_point_at_known_labels() -> None:
@@ -143,7 +145,9 @@ def test_more_labels_never_move_towards_approve(
 def test_seeded_policy_is_version_1_with_every_top_level_category() -> None:
     snapshot = policy_current()
     assert snapshot.version == 1
-    assert set(snapshot.bands) == set(TOP_LEVEL)
+    image_bands = {name for name, band in snapshot.bands.items() if band.kind == "image"}
+    assert image_bands == set(TOP_LEVEL)
+    assert {"PROFANITY", "HATE_SPEECH", "INSULT", "VIOLENCE_OR_THREAT"} <= set(snapshot.bands)
     for band in snapshot.bands.values():
         assert 0 <= band.review_at <= band.reject_at <= 100
 

@@ -20,6 +20,18 @@ IMAGE_BANDS = {
     "Gambling": (85, 100),
     "Hate Symbols": (40, 80),
 }
+# Feedback: Comprehend's toxicity signals (the local analyzer reports the same names).
+# Threats and hate speech are held back early; mere swearing in a review only goes to a person.
+TEXT_BANDS = {
+    "TOXICITY": (50, 90),
+    "PROFANITY": (60, 95),
+    "HATE_SPEECH": (40, 80),
+    "INSULT": (50, 90),
+    "VIOLENCE_OR_THREAT": (40, 80),
+    "HARASSMENT_OR_ABUSE": (50, 90),
+    "SEXUAL": (50, 90),
+    "GRAPHIC": (60, 95),
+}
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
@@ -35,8 +47,9 @@ def seed(apps: Any, schema_editor: Any) -> None:
         sentiment_review_below=60,
     )
     band_model.objects.bulk_create(
-        band_model(policy=policy, category=category, kind="image", review_at=low, reject_at=high)
-        for category, (low, high) in IMAGE_BANDS.items()
+        band_model(policy=policy, category=category, kind=kind, review_at=low, reject_at=high)
+        for kind, bands in (("image", IMAGE_BANDS), ("text", TEXT_BANDS))
+        for category, (low, high) in bands.items()
     )
 
 

@@ -1,0 +1,166 @@
+"""The life of an analysed item, shared by images and feedback: queue, lease, decide, audit.
+
+Every write is a conditional UPDATE whose row count says who won, so a re-delivered task, a
+second worker or the re-queue job can never decide an item twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from moderation.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus, ReviewItem
+from moderation.policy import REVIEW
+
+logger = logging.getLogger(__name__)
+
+Item = TypeVar("Item", bound=AnalysedItem)
+
+
+@dataclass(frozen=True)
+class Lease(Generic[Item]):
+    item: Item
+    token: uuid.UUID
+
+
+def _lease_free(now: Any) -> Q:
+    expired = now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS)
+    return Q(analysis_token__isnull=True) | Q(analysis_started_at__lt=expired)
+
+
+def item_claim(model: type[Item], item_id: uuid.UUID) -> Lease[Item] | None:
+    """Take a pending item for analysis, unless it is decided or another worker's lease is live."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        model._default_manager.filter(_lease_free(now), id=item_id, status=ItemStatus.PENDING)
+        .update(analysis_token=token, analysis_started_at=now, attempts=F("attempts") + 1)
+    )  # fmt: skip
+    if not claimed:
+        return None
+    return Lease(item=model._default_manager.get(id=item_id), token=token)
+
+
+def item_release(lease: Lease[Any]) -> None:
+    type(lease.item)._default_manager.filter(id=lease.item.id, analysis_token=lease.token).update(
+        analysis_token=None
+    )
+
+
+def item_decide(
+    lease: Lease[Item],
+    *,
+    outcome: str,
+    reasons: Sequence[Mapping[str, object]],
+    policy_version: int | None,
+    fields: Mapping[str, object] | None = None,
+    note: str = "",
+) -> Item | None:
+    """Write the machine's decision if this lease still holds; queue the item for a person
+    when the outcome is review. Returns the updated item, or None if another worker won."""
+    item = lease.item
+    now = timezone.now()
+    final = outcome != ItemStatus.IN_REVIEW
+    mine = type(item)._default_manager.filter(
+        id=item.id, status=ItemStatus.PENDING, analysis_token=lease.token
+    )
+    with transaction.atomic():
+        updated = mine.update(
+            status=outcome,
+            reasons=list(reasons),
+            policy_version=policy_version,
+            decided_by=DecidedBy.MACHINE if final else "",
+            decided_at=now if final else None,
+            analysis_token=None,
+            updated_at=now,
+            **(fields or {}),
+        )
+        if not updated:
+            return None
+        if not final:
+            top = reasons[0] if reasons else {}
+            confidence = top.get("confidence")
+            ReviewItem.objects.create(
+                kind=item.KIND,
+                reason="error" if "error" in top else str(top.get("label", "")),
+                priority=confidence if isinstance(confidence, int | float) else 0,
+                **{item.KIND: item},
+            )
+        audit(item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note)
+    return type(item)._default_manager.get(id=item.id)
+
+
+def item_fail(lease: Lease[Item], error: str) -> Item | None:
+    """Analysis failed for good: the item waits for a person, with the error as its reason."""
+    reasons = [{"label": "analysis_error", "confidence": None, "band": REVIEW, "error": error}]
+    return item_decide(
+        lease,
+        outcome=ItemStatus.IN_REVIEW,
+        reasons=reasons,
+        policy_version=None,
+        fields={"error": error},
+        note=error,
+    )
+
+
+def audit(
+    item: AnalysedItem,
+    *,
+    to_status: str,
+    reasons: Sequence[Mapping[str, object]],
+    policy_version: int | None,
+    from_status: str = ItemStatus.PENDING,
+    actor: Any = None,
+    action: str = "analysis",
+    note: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        item_kind=item.KIND,
+        item_id=item.id,
+        actor=actor,
+        actor_kind=DecidedBy.MODERATOR if actor else DecidedBy.MACHINE,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reasons=list(reasons),
+        policy_version=policy_version,
+        note=note,
+    )
+
+
+def item_queue(model: type[AnalysedItem], item_id: uuid.UUID, send: Callable[[str], Any]) -> bool:
+    """Hand the analysis to the broker; if it is down, the re-queue job will try again."""
+    try:
+        send(str(item_id))
+    except Exception:
+        logger.warning("could not queue %s %s; the re-queue job will", model.KIND, item_id)
+        return False
+    model._default_manager.filter(id=item_id).update(queued_at=timezone.now())
+    return True
+
+
+def items_requeue_pending(
+    model: type[AnalysedItem], send: Callable[[str], Any], *, limit: int = 500
+) -> int:
+    """Queue again the items whose analysis never got to the broker or got lost on the way."""
+    now = timezone.now()
+    # Never queued (broker down at upload): soon. Queued long ago and still untouched: a
+    # message was lost (e.g. Redis restarted without persistence).
+    lost = Q(queued_at__isnull=True, created_at__lt=now - timedelta(seconds=30)) | Q(
+        queued_at__lt=now - timedelta(seconds=settings.PENDING_REQUEUE_AFTER_SECONDS)
+    )
+    ids = list(
+        model._default_manager.filter(_lease_free(now), lost, status=ItemStatus.PENDING)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(item_queue(model, item_id, send) for item_id in ids)
