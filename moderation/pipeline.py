@@ -64,9 +64,13 @@ def item_decide(
     policy_version: int | None,
     fields: Mapping[str, object] | None = None,
     note: str = "",
+    then: Callable[[Item], Mapping[str, object]] | None = None,
 ) -> Item | None:
     """Write the machine's decision if this lease still holds; queue the item for a person
-    when the outcome is review. Returns the updated item, or None if another worker won."""
+    when the outcome is review. Returns the updated item, or None if another worker won.
+
+    `then` runs inside the transaction once the decision is won (e.g. to file a document); it
+    sees the decided item and returns fields to save. If it raises, nothing is decided."""
     item = lease.item
     now = timezone.now()
     final = outcome != ItemStatus.IN_REVIEW
@@ -96,7 +100,12 @@ def item_decide(
                 **{item.KIND: item},
             )
         audit(item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note)
-    return type(item)._default_manager.get(id=item.id)
+        decided = type(item)._default_manager.get(id=item.id)
+        if then is not None and (more := then(decided)):
+            type(item)._default_manager.filter(id=item.id).update(**more)
+            for name, value in more.items():
+                setattr(decided, name, value)
+    return decided
 
 
 def item_fail(lease: Lease[Item], error: str) -> Item | None:

@@ -57,17 +57,21 @@ class Reason:
     label: str
     confidence: float
     band: str  # "reject" or "review"
-    threshold: float
-    category: str  # where the band was set ("" for the policy default)
+    threshold: float | None
+    category: str = ""  # where the band was set ("" for the policy default)
+    detail: str = ""  # for reasons that are not a label's band, e.g. an unsupported language
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        reason: dict[str, object] = {
             "label": self.label,
             "confidence": self.confidence,
             "band": self.band,
             "threshold": self.threshold,
             "category": self.category or None,
         }
+        if self.detail:
+            reason["detail"] = self.detail
+        return reason
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -15,18 +16,33 @@ def backoff_seconds(retries: int, *, base: float = 5.0, cap: float = 300.0) -> f
     return random.uniform(0, min(cap, base * 2**retries))  # noqa: S311 - not cryptographic
 
 
-@shared_task(bind=True, max_retries=None)
-def analyze_image(self: Task, image_id: str) -> None:
+def run_analysis(
+    task: Task,
+    item_id: str,
+    analyze: Callable[[uuid.UUID], object],
+    give_up: Callable[[uuid.UUID, str], object],
+) -> None:
+    """Analyse; retry with backoff on throttling/connection errors only; then hand to a person."""
     try:
-        services.image_analyze(image_id=uuid.UUID(image_id))
+        analyze(uuid.UUID(item_id))
     except TransientAnalyzerError as exc:
-        if self.request.retries >= settings.ANALYSIS_MAX_RETRIES:
-            services.image_analysis_gave_up(
-                image_id=uuid.UUID(image_id),
-                error=f"analysis failed after {self.request.retries + 1} attempts: {exc}",
+        if task.request.retries >= settings.ANALYSIS_MAX_RETRIES:
+            give_up(
+                uuid.UUID(item_id),
+                f"analysis failed after {task.request.retries + 1} attempts: {exc}",
             )
             return
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+        raise task.retry(exc=exc, countdown=backoff_seconds(task.request.retries)) from exc
+
+
+@shared_task(bind=True, max_retries=None)
+def analyze_image(self: Task, image_id: str) -> None:
+    run_analysis(
+        self,
+        image_id,
+        lambda item_id: services.image_analyze(image_id=item_id),
+        lambda item_id, error: services.image_analysis_gave_up(image_id=item_id, error=error),
+    )
 
 
 @shared_task

@@ -136,6 +136,7 @@ ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
 ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
 PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
 UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
+FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
 
 # Celery: see project/celery.py. One queue per kind of work, so slow image analysis never
 # holds up text, and each can get its own workers.
@@ -174,6 +175,7 @@ CELERY_TASK_ROUTES = {
 # Periodic jobs (re-queueing stale items, releasing stale claims, …) are added here by the apps.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
+    "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
 }
 
 REST_FRAMEWORK = {

@@ -6,11 +6,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from feedback import urls as feedback_urls
 from moderation import urls as moderation_urls
 from project import views
 
 api_v1 = [
     *moderation_urls.api_urlpatterns,
+    *feedback_urls.api_urlpatterns,
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
@@ -24,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include(moderation_urls.urlpatterns)),
+    path("", include(feedback_urls.urlpatterns)),
 ]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from feedback import selectors, services
+from feedback.serializers import (
+    FeedbackCreatedSerializer,
+    FeedbackInputSerializer,
+    FeedbackSerializer,
+)
+from project import ratelimit
+
+
+def sender_ident(request: Request) -> str:
+    """Who a rate limit counts: the user, or the client address for anonymous senders."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+
+
+class FeedbackThrottle(BaseThrottle):
+    wait_seconds: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if request.method != "POST":
+            return True
+        self.wait_seconds = ratelimit.hit(
+            scope="feedback", ident=sender_ident(request), rate=settings.FEEDBACK_RATE
+        )
+        return self.wait_seconds is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+class FeedbackCreate(APIView):
+    permission_classes = [AllowAny]  # a shop's customers need no account to give feedback
+    throttle_classes = [FeedbackThrottle]
+
+    @extend_schema(request=FeedbackInputSerializer, responses={202: FeedbackCreatedSerializer})
+    def post(self, request: Request) -> Response:
+        data = request.data
+        if not isinstance(data, dict):  # a QueryDict (form data) is a dict too
+            return Response(
+                {"non_field_errors": ['expected a JSON object: {"text": "…"}']},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if "text" not in data:
+            return Response({"text": ["This field is required."]}, status=400)
+        author = request.user if request.user.is_authenticated else None
+        try:
+            feedback = services.feedback_create(text=data["text"], author=author)
+        except services.FeedbackRejected as exc:
+            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        selectors.remember_in_session(request, feedback)
+        return Response(FeedbackCreatedSerializer(feedback).data, status=status.HTTP_202_ACCEPTED)
+
+
+class FeedbackDetail(APIView):
+    permission_classes = [AllowAny]  # access is decided per message below
+
+    @extend_schema(responses={200: FeedbackSerializer})
+    def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
+        feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
+        if feedback is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(FeedbackSerializer(feedback).data)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from feedback.models import Feedback
+
+
+class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "status", "url"]
+
+    def get_url(self, feedback: Feedback) -> str:
+        return reverse("api-feedback-detail", args=[feedback.id])
+
+
+class FeedbackSerializer(FeedbackCreatedSerializer):
+    sentiment = serializers.SerializerMethodField()
+    pii_types = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = [
+            "id", "status", "language", "sentiment", "sentiment_scores", "toxicity",
+            "pii_types", "route", "reasons", "created_at", "decided_at", "url",
+        ]  # fmt: skip
+
+    def get_sentiment(self, feedback: Feedback) -> str | None:
+        return feedback.sentiment or None
+
+
+class FeedbackInputSerializer(serializers.Serializer[dict[str, object]]):
+    """For the schema only: the view checks the raw value, since DRF's CharField would turn
+    a number into a string."""
+
+    text = serializers.CharField(max_length=20_000)

@@ -1,0 +1,202 @@
+"""Writes: every change of a feedback message's state goes through here."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from feedback import filing
+from feedback.analyzers import get_text_analyzer
+from feedback.analyzers.base import TextAnalysis
+from feedback.models import MAX_TEXT_CHARS, Feedback, Sentiment
+from feedback.pii import redact
+from feedback.policy import decide_feedback
+from moderation import pipeline
+from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
+from moderation.models import DecidedBy, ItemStatus
+from moderation.policy import Decision
+from moderation.selectors import policy_current
+
+logger = logging.getLogger(__name__)
+
+
+class FeedbackRejected(Exception):
+    def __init__(self, message: str, *, field: str = "text") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def feedback_clean_text(text: object) -> str:
+    """The text as it will be stored, or FeedbackRejected naming the rule it breaks."""
+    if not isinstance(text, str):
+        raise FeedbackRejected("text must be a string")
+    if "\x00" in text:
+        raise FeedbackRejected("text must not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Lone surrogates ("\ud800") survive JSON decoding but are not valid UTF-8.
+        raise FeedbackRejected("text must be valid UTF-8") from None
+    text = text.strip()
+    if not text:
+        raise FeedbackRejected("text is empty; write at least one character")
+    if len(text) > MAX_TEXT_CHARS:
+        raise FeedbackRejected(
+            f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS} characters"
+        )
+    return text
+
+
+def feedback_create(*, text: object, author: User | None) -> Feedback:
+    """Store a message; its analysis is queued once the transaction commits."""
+    feedback = Feedback.objects.create(text=feedback_clean_text(text), author=author)
+    transaction.on_commit(lambda: feedback_queue_analysis(feedback_id=feedback.id))
+    return feedback
+
+
+def feedback_queue_analysis(*, feedback_id: uuid.UUID) -> bool:
+    from feedback.tasks import analyze_feedback
+
+    return pipeline.item_queue(Feedback, feedback_id, analyze_feedback.delay)
+
+
+def feedback_requeue_pending(*, limit: int = 500) -> int:
+    from feedback.tasks import analyze_feedback
+
+    return pipeline.items_requeue_pending(Feedback, analyze_feedback.delay, limit=limit)
+
+
+def feedback_analyze(*, feedback_id: uuid.UUID) -> Feedback | None:
+    """Analyse a pending message and let the policy decide; idempotent. Raises
+    TransientAnalyzerError to be retried later; every other failure sends it to review."""
+    lease = pipeline.item_claim(Feedback, feedback_id)
+    if lease is None:
+        return None
+    try:
+        analysis = get_text_analyzer().analyze(lease.item.text)
+    except TransientAnalyzerError:
+        pipeline.item_release(lease)
+        raise
+    except AnalyzerError as exc:
+        return pipeline.item_fail(lease, f"analysis failed: {exc}")
+    except Exception as exc:
+        logger.exception("analysis of feedback %s crashed", feedback_id)
+        return pipeline.item_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+    return _feedback_apply(lease, analysis)
+
+
+def feedback_analysis_gave_up(*, feedback_id: uuid.UUID, error: str) -> Feedback | None:
+    lease = pipeline.item_claim(Feedback, feedback_id)
+    return pipeline.item_fail(lease, error) if lease else None
+
+
+def feedback_set_sentiment(*, feedback_id: uuid.UUID, sentiment: str, moderator: User) -> Feedback:
+    """A moderator corrects the sentiment; a filed document moves to the new folder."""
+    if sentiment not in Sentiment.values:
+        raise FeedbackRejected(
+            f"sentiment must be one of {', '.join(Sentiment.values)}", field="sentiment"
+        )
+    with transaction.atomic():
+        feedback = Feedback.objects.select_for_update().get(id=feedback_id)
+        if feedback.sentiment == sentiment:
+            return feedback
+        old = feedback.sentiment
+        feedback.sentiment = sentiment
+        feedback.sentiment_set_by = DecidedBy.MODERATOR
+        if feedback.route and feedback.status == ItemStatus.APPROVED:
+            feedback.route = filing.move_document(feedback, feedback.route)
+        feedback.save(update_fields=["sentiment", "sentiment_set_by", "route", "updated_at"])
+        pipeline.audit(
+            feedback,
+            from_status=feedback.status,
+            to_status=feedback.status,
+            reasons=[],
+            policy_version=feedback.policy_version,
+            actor=moderator,
+            action="sentiment",
+            note=f"sentiment {old or 'none'} → {sentiment}",
+        )
+    return feedback
+
+
+@dataclass(frozen=True)
+class BacklogReport:
+    messages: int
+    api_calls: int
+
+    @property
+    def calls_per_message(self) -> float:
+        return self.api_calls / self.messages if self.messages else 0.0
+
+
+def feedback_analyze_backlog(*, limit: int = 1000) -> BacklogReport:
+    """Analyse up to `limit` pending messages with the analyzer's batch calls (backlog mode)."""
+    ids = Feedback.objects.filter(status=ItemStatus.PENDING).order_by("created_at")
+    leases = [
+        lease
+        for feedback_id in ids.values_list("id", flat=True)[:limit]
+        if (lease := pipeline.item_claim(Feedback, feedback_id)) is not None
+    ]
+    if not leases:
+        return BacklogReport(messages=0, api_calls=0)
+    analyzer = get_text_analyzer()
+    try:
+        results = analyzer.analyze_batch([lease.item.text for lease in leases])
+    except TransientAnalyzerError:
+        for lease in leases:
+            pipeline.item_release(lease)
+        raise
+    calls = 0.0
+    for lease, result in zip(leases, results, strict=True):
+        if isinstance(result, AnalyzerError):
+            pipeline.item_fail(lease, f"analysis failed: {result}")
+            continue
+        calls += float(result.extra.get("api_calls_share", result.api_calls))  # type: ignore[arg-type]
+        _feedback_apply(lease, result)
+    return BacklogReport(messages=len(leases), api_calls=round(calls))
+
+
+def _feedback_apply(lease: pipeline.Lease[Feedback], analysis: TextAnalysis) -> Feedback | None:
+    decision: Decision = decide_feedback(analysis, policy_current())
+    final = decision.outcome != ItemStatus.IN_REVIEW
+    return pipeline.item_decide(
+        lease,
+        outcome=decision.outcome,
+        reasons=[reason.as_dict() for reason in decision.reasons],
+        policy_version=decision.policy_version,
+        fields=_analysis_fields(lease.item.text, analysis),
+        then=_file if final else None,
+    )
+
+
+def _file(feedback: Feedback) -> Mapping[str, object]:
+    return {"route": filing.file_document(feedback)}
+
+
+def _analysis_fields(text: str, analysis: TextAnalysis) -> dict[str, object]:
+    return {
+        "language": analysis.language,
+        "language_confidence": analysis.language_confidence,
+        "sentiment": analysis.sentiment or "",
+        "sentiment_set_by": "machine" if analysis.sentiment else "",
+        "sentiment_scores": analysis.scores.as_dict() if analysis.scores else None,
+        "toxicity": [{"name": t.name, "confidence": t.confidence} for t in analysis.toxicity],
+        "pii": [
+            {"type": p.type, "begin": p.begin, "end": p.end, "confidence": p.confidence}
+            for p in analysis.pii
+        ],
+        "key_phrases": list(analysis.key_phrases),
+        "entities": [
+            {"text": e.text, "type": e.type, "confidence": e.confidence} for e in analysis.entities
+        ],
+        "redacted_text": redact(text, analysis.pii),
+        "analyzer": analysis.analyzer,
+        "model_version": analysis.model_version,
+        "error": "",
+    }

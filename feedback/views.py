@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from feedback import selectors, services
+from feedback.models import MAX_TEXT_CHARS
+from moderation.models import ItemStatus
+from project import ratelimit
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_form(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "")
+    error = ""
+    if request.method == "POST":
+        ident = (
+            f"user:{request.user.pk}"
+            if request.user.is_authenticated
+            else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+        )
+        wait = ratelimit.hit(scope="feedback", ident=ident, rate=settings.FEEDBACK_RATE)
+        if wait is not None:
+            error = f"Too many messages (limit {settings.FEEDBACK_RATE}); try again in {wait} s."
+        else:
+            author = request.user if request.user.is_authenticated else None
+            try:
+                feedback = services.feedback_create(text=text, author=author)
+            except services.FeedbackRejected as exc:
+                error = exc.message
+            else:
+                selectors.remember_in_session(request, feedback)
+                return redirect("feedback-status", feedback_id=feedback.id)
+    status = 400 if error else 200
+    context = {"text": text, "error": error, "max_chars": MAX_TEXT_CHARS}
+    return render(request, "feedback/form.html", context, status=status)
+
+
+@require_GET
+def feedback_status(request: HttpRequest, feedback_id: uuid.UUID) -> HttpResponse:
+    feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
+    if feedback is None:
+        raise Http404("No such message")
+    template = "feedback/_status.html" if request.htmx else "feedback/status.html"  # type: ignore[attr-defined]
+    pending = feedback.status == ItemStatus.PENDING
+    return render(request, template, {"feedback": feedback, "pending": pending})

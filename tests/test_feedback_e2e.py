@@ -1,0 +1,62 @@
+"""Feedback through the API, analysed by a real Celery worker over Redis with the local models."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from feedback.models import Feedback
+from moderation.models import ItemStatus
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_until_decided(feedback_id: str, timeout: float = 90) -> Feedback:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        feedback = Feedback.objects.get(id=feedback_id)
+        if feedback.status != ItemStatus.PENDING:
+            return feedback
+        time.sleep(0.2)
+    raise AssertionError(f"feedback {feedback_id} still pending after {timeout} s")
+
+
+def send(client: Client, text: str) -> str:
+    response = client.post(
+        "/api/v1/feedback/", json.dumps({"text": text}), content_type="application/json"
+    )
+    assert response.status_code == 202, response.content
+    return str(response.json()["id"])
+
+
+def test_feedback_is_analysed_and_filed_by_the_worker(
+    celery_worker_process: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    client = Client()
+    feedback_id = send(
+        client, "Great product, fast delivery, I love it! Mail me at ada@example.com."
+    )
+
+    feedback = wait_until_decided(feedback_id)
+
+    assert feedback.status == ItemStatus.APPROVED, feedback.reasons
+    assert feedback.analyzer == "local-text"
+    assert feedback.sentiment == "positive"
+    assert feedback.route.startswith("feedback/positive/")
+    stored = tmp_path / "media" / feedback.route
+    document = json.loads(stored.read_text())
+    assert document["text"] == "Great product, fast delivery, I love it! Mail me at [EMAIL]."
+    assert document["pii_types"] == ["EMAIL"]
+    body = client.get(f"/api/v1/feedback/{feedback_id}/").json()
+    assert body["route"] == feedback.route and body["sentiment"] == "positive"
+
+
+def test_a_threat_is_held_back_by_the_worker(celery_worker_process: subprocess.Popen[str]) -> None:
+    feedback = wait_until_decided(send(Client(), "I know where you live and I will kill you."))
+    assert feedback.status in {ItemStatus.REJECTED, ItemStatus.IN_REVIEW}
+    assert any(reason["label"] == "VIOLENCE_OR_THREAT" for reason in feedback.reasons)
