@@ -7,7 +7,7 @@ import uuid
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from moderation.models import REVIEW_PERMISSION, ImageUpload, ItemStatus, Policy
+from moderation.models import REVIEW_PERMISSION, ImageUpload, ItemStatus, Policy, ReviewItem
 from moderation.policy import Band, PolicySnapshot
 
 
@@ -52,3 +52,13 @@ def image_file_visible_to(*, image: ImageUpload, user: User | AnonymousUser) -> 
     if user_is_moderator(user):
         return True
     return image.owner_id == user.pk and image.status == ItemStatus.APPROVED
+
+
+def review_queue(*, kind: str | None = None) -> QuerySet[ReviewItem]:
+    """Open queue entries, oldest first, with what a listing shows in the same query."""
+    entries = ReviewItem.objects.filter(resolved_at__isnull=True).select_related(
+        "image", "feedback", "claimed_by"
+    )
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries.order_by("created_at")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from celery import Task, shared_task
 from django.conf import settings
 
-from moderation import services
+from moderation import reviews, services
 from moderation.analyzers.base import TransientAnalyzerError
 
 
@@ -48,3 +48,8 @@ def analyze_image(self: Task, image_id: str) -> None:
 @shared_task
 def requeue_pending_images() -> int:
     return services.images_requeue_pending()
+
+
+@shared_task
+def release_stale_claims() -> int:
+    return reviews.review_release_stale()

@@ -136,6 +136,14 @@ ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
 ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
 PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
 UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
+# Review queue: how long a moderator's claim on an item lasts without being renewed, and the
+# reason codes a decision must carry.
+REVIEW_CLAIM_SECONDS = env_int("REVIEW_CLAIM_SECONDS", 600, minimum=10)
+REVIEW_REASON_CODES = env_list(
+    "REVIEW_REASON_CODES",
+    ["ok", "false_positive", "nudity", "violence", "hate", "harassment", "spam", "personal_data",
+     "illegal", "other"],
+)  # fmt: skip
 FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
 
 # Celery: see project/celery.py. One queue per kind of work, so slow image analysis never
@@ -176,6 +184,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
+    "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
 }
 
 REST_FRAMEWORK = {

@@ -1,0 +1,110 @@
+"""`/api/v1/reviews/…`: the review queue for moderators."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation import reviews
+from moderation.models import ItemKind, ReviewItem
+from moderation.selectors import review_queue, user_is_moderator
+
+
+class IsModerator(BasePermission):
+    message = "Only moderators may use the review queue."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return user_is_moderator(request.user)
+
+
+class ReviewItemSerializer(serializers.ModelSerializer[ReviewItem]):
+    item_id = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+    claimed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
+    class Meta:
+        model = ReviewItem
+        fields = [
+            "id", "kind", "item_id", "status", "reason", "priority", "reasons", "created_at",
+            "claimed_by", "claim_expires_at", "resolved_at",
+        ]  # fmt: skip
+
+    def get_item_id(self, entry: ReviewItem) -> str:
+        return str(entry.image_id or entry.feedback_id)
+
+    def get_status(self, entry: ReviewItem) -> str:
+        item = entry.image or entry.feedback
+        return item.status if item else ""
+
+    def get_reasons(self, entry: ReviewItem) -> list[object]:
+        item = entry.image or entry.feedback
+        return list(item.reasons) if item else []
+
+
+class DecisionSerializer(serializers.Serializer[dict[str, object]]):
+    decision = serializers.ChoiceField(choices=sorted(reviews.OUTCOMES))
+    reason = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    sentiment = serializers.CharField(required=False)
+
+
+class ReviewList(ListAPIView[ReviewItem]):
+    permission_classes = [IsModerator]
+    serializer_class = ReviewItemSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("kind", enum=ItemKind.values)])
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[ReviewItem]:
+        kind = self.request.query_params.get("kind") or None
+        return review_queue(kind=kind if kind in ItemKind.values else None)
+
+
+class ReviewClaim(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        try:
+            entry = reviews.review_claim(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
+        except ReviewItem.DoesNotExist:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        except reviews.ReviewConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewDecision(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=DecisionSerializer, responses={200: ReviewItemSerializer})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        form = DecisionSerializer(data=request.data)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            entry = reviews.review_decide(
+                review_id=review_id,
+                moderator=request.user,  # type: ignore[arg-type]
+                **form.validated_data,
+            )
+        except ReviewItem.DoesNotExist:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        except reviews.ReviewError as exc:
+            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        except reviews.ReviewConflict as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(ReviewItemSerializer(entry).data)

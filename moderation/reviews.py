@@ -1,0 +1,218 @@
+"""Writes of the human-review queue: claims and moderators' decisions.
+
+Claims and decisions are conditional UPDATEs on the queue entry: the row count says who won,
+so two moderators can never hold or decide the same item, whatever the timing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from moderation import pipeline
+from moderation.models import AnalysedItem, DecidedBy, ImageUpload, ItemStatus, ReviewItem
+
+logger = logging.getLogger(__name__)
+
+APPROVE = "approve"
+REJECT = "reject"
+OUTCOMES = {APPROVE: ItemStatus.APPROVED, REJECT: ItemStatus.REJECTED}
+
+
+class ReviewError(Exception):
+    """Bad input for a review action: a 400, naming the field."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ReviewConflict(Exception):
+    """Someone else holds or already decided the item: a 409."""
+
+
+def _claim_free(now: object) -> Q:
+    return Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
+
+
+def _claim_fields(moderator: User) -> dict[str, object]:
+    expires = timezone.now() + timedelta(seconds=settings.REVIEW_CLAIM_SECONDS)
+    return {"claimed_by": moderator, "claim_expires_at": expires}
+
+
+def review_claim(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
+    """Claim (or renew the claim on) one open item. ReviewConflict if another moderator's claim
+    is live or the item is decided."""
+    now = timezone.now()
+    won = ReviewItem.objects.filter(
+        _claim_free(now) | Q(claimed_by=moderator), id=review_id, resolved_at__isnull=True
+    ).update(**_claim_fields(moderator))
+    entry = ReviewItem.objects.select_related("claimed_by").get(id=review_id)
+    if not won:
+        raise ReviewConflict(_conflict_message(entry))
+    return entry
+
+
+def review_claim_next(*, moderator: User, kind: str | None = None) -> ReviewItem | None:
+    """Hand this moderator the oldest open item nobody else holds (their own claim first)."""
+    mine = ReviewItem.objects.filter(
+        claimed_by=moderator, resolved_at__isnull=True, claim_expires_at__gte=timezone.now()
+    )
+    if kind:
+        mine = mine.filter(kind=kind)
+    if held := mine.order_by("created_at").first():
+        return review_claim(review_id=held.id, moderator=moderator)
+    # Read a few candidates, then race for them one by one: losing one costs one UPDATE.
+    while True:
+        now = timezone.now()
+        candidates = ReviewItem.objects.filter(_claim_free(now), resolved_at__isnull=True)
+        if kind:
+            candidates = candidates.filter(kind=kind)
+        ids = list(candidates.order_by("created_at").values_list("id", flat=True)[:10])
+        if not ids:
+            return None
+        for candidate in ids:
+            won = ReviewItem.objects.filter(
+                _claim_free(now), id=candidate, resolved_at__isnull=True
+            ).update(**_claim_fields(moderator))
+            if won:
+                return ReviewItem.objects.get(id=candidate)
+
+
+def review_release_stale() -> int:
+    """Beat job: forget claims that expired, so the queue shows those items as free again."""
+    return ReviewItem.objects.filter(
+        resolved_at__isnull=True, claim_expires_at__lt=timezone.now()
+    ).update(claimed_by=None, claim_expires_at=None)
+
+
+def review_decide(
+    *,
+    review_id: uuid.UUID,
+    moderator: User,
+    decision: str,
+    reason: str,
+    note: str = "",
+    sentiment: str | None = None,
+) -> ReviewItem:
+    """A moderator approves or rejects a queued item. Exactly one decision is ever recorded:
+    a second one (or one on an item another moderator holds) raises ReviewConflict."""
+    if decision not in OUTCOMES:
+        raise ReviewError("decision must be approve or reject", field="decision")
+    if reason not in settings.REVIEW_REASON_CODES:
+        codes = ", ".join(settings.REVIEW_REASON_CODES)
+        raise ReviewError(f"reason must be one of {codes}", field="reason")
+    entry = ReviewItem.objects.select_related("image", "feedback").filter(id=review_id).first()
+    if entry is None:
+        raise ReviewItem.DoesNotExist(review_id)
+    item: AnalysedItem = entry.image or entry.feedback  # type: ignore[assignment]
+    if entry.feedback and decision == APPROVE:
+        sentiment = _sentiment_for_approval(entry.feedback.sentiment, sentiment)
+    now = timezone.now()
+    with transaction.atomic():
+        won = ReviewItem.objects.filter(
+            _claim_free(now) | Q(claimed_by=moderator), id=review_id, resolved_at__isnull=True
+        ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
+        if not won:
+            raise ReviewConflict(_conflict_message(ReviewItem.objects.get(id=review_id)))
+        outcome = OUTCOMES[decision]
+        updated = (
+            type(item)
+            ._default_manager.filter(id=item.id, status=ItemStatus.IN_REVIEW)
+            .update(
+                status=outcome, decided_by=DecidedBy.MODERATOR, decided_at=now, updated_at=now
+            )
+        )  # fmt: skip
+        if not updated:
+            raise ReviewConflict("this item is no longer waiting for review")
+        item.refresh_from_db()
+        pipeline.audit(
+            item,
+            from_status=ItemStatus.IN_REVIEW,
+            to_status=outcome,
+            reasons=[{"label": "moderator", "band": decision, "reason": reason}],
+            policy_version=item.policy_version,
+            actor=moderator,
+            action="decision",
+            note=note,
+        )
+        if isinstance(item, ImageUpload):
+            _file_image(item)
+        else:
+            _file_feedback(item, sentiment)
+    transaction.on_commit(lambda: _notify(item, outcome, reason, note))
+    return ReviewItem.objects.get(id=review_id)
+
+
+def _sentiment_for_approval(current: str, given: str | None) -> str:
+    from feedback.models import Sentiment
+
+    chosen = given or current
+    if not chosen:
+        raise ReviewError(
+            "sentiment is required to approve feedback the machine could not classify",
+            field="sentiment",
+        )
+    if chosen not in Sentiment.values:
+        raise ReviewError(
+            f"sentiment must be one of {', '.join(Sentiment.values)}", field="sentiment"
+        )
+    return chosen
+
+
+def _file_image(image: ImageUpload) -> None:
+    if image.status != ItemStatus.APPROVED:
+        return  # rejected files stay in quarantine until the retention job purges them
+    old = image.file_key
+    with default_storage.open(old, "rb") as stored:
+        new = default_storage.save(f"images/approved/{image.id}.{old.rsplit('.', 1)[-1]}", stored)
+    ImageUpload.objects.filter(id=image.id).update(file_key=new)
+    transaction.on_commit(lambda: default_storage.delete(old))
+
+
+def _file_feedback(item: AnalysedItem, sentiment: str | None) -> None:
+    from feedback import filing
+    from feedback.models import Feedback
+
+    feedback = cast(Feedback, item)
+    if sentiment and sentiment != feedback.sentiment:
+        feedback.sentiment = sentiment
+        feedback.sentiment_set_by = DecidedBy.MODERATOR
+    feedback.route = filing.file_document(feedback)
+    feedback.save(update_fields=["sentiment", "sentiment_set_by", "route"])
+
+
+def _notify(item: AnalysedItem, outcome: str, reason: str, note: str) -> None:
+    """Tell the submitter, if they have an address; a failed e-mail never undoes a decision."""
+    from feedback.models import Feedback
+
+    person = item.author if isinstance(item, Feedback) else item.owner  # type: ignore[attr-defined]
+    if person is None or not person.email:
+        return
+    what = "Your feedback" if isinstance(item, Feedback) else "Your image"
+    verdict = "was approved" if outcome == ItemStatus.APPROVED else "was not accepted"
+    body = f"{what} ({item.id}) {verdict}.\nReason: {reason.replace('_', ' ')}"
+    if note:
+        body += f"\nNote from the moderator: {note}"
+    try:
+        send_mail(f"{what} {verdict}", body, None, [person.email])
+    except Exception:
+        logger.exception("could not notify %s about %s %s", person.email, item.KIND, item.id)
+
+
+def _conflict_message(entry: ReviewItem) -> str:
+    if entry.resolved_at is not None:
+        return "this item has already been decided"
+    holder = entry.claimed_by.get_username() if entry.claimed_by else "another moderator"
+    return f"{holder} is reviewing this item"
