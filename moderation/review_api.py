@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import BasePermission
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from moderation import reviews
 from moderation.models import ItemKind, ReviewItem
 from moderation.selectors import review_queue, user_is_moderator
+from moderation.serializers import ReasonSerializer
 
 
 class IsModerator(BasePermission):
@@ -48,6 +49,7 @@ class ReviewItemSerializer(serializers.ModelSerializer[ReviewItem]):
         item = entry.image or entry.feedback
         return item.status if item else ""
 
+    @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, entry: ReviewItem) -> list[object]:
         item = entry.image or entry.feedback
         return list(item.reasons) if item else []
