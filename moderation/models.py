@@ -214,6 +214,34 @@ class ReviewItem(models.Model):
         return f"review {self.kind} {self.id}"
 
 
+class BulkAction(models.Model):
+    """One moderator's decision on many items at once, kept so it can be undone for a while."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(max_length=10)
+    reason = models.CharField(max_length=50)
+    review_ids = models.JSONField(default=list)  # the entries it decided
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"bulk {self.decision} of {len(self.review_ids)} by {self.moderator_id}"
+
+
+class ModeratorPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
+    )
+    # Images in the queue are shown blurred and grey until revealed, unless this is off.
+    blur_images = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"
+
+
 class AuditEvent(models.Model):
     """Every state change of every item: who, when, from, to, why, under which policy."""
 

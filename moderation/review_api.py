@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from moderation import reviews
 from moderation.models import ItemKind, ReviewItem
-from moderation.selectors import review_queue, user_is_moderator
+from moderation.selectors import QueueFilters, review_queue, user_is_moderator
 from moderation.serializers import ReasonSerializer
 
 
@@ -71,8 +71,7 @@ class ReviewList(ListAPIView[ReviewItem]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ReviewItem]:
-        kind = self.request.query_params.get("kind") or None
-        return review_queue(kind=kind if kind in ItemKind.values else None)
+        return review_queue(QueueFilters.from_query(self.request.query_params))
 
 
 class ReviewClaim(APIView):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
@@ -20,7 +22,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from moderation import pipeline
-from moderation.models import AnalysedItem, DecidedBy, ImageUpload, ItemStatus, ReviewItem
+from moderation.models import (
+    AnalysedItem,
+    BulkAction,
+    DecidedBy,
+    ImageUpload,
+    ItemStatus,
+    ModeratorPreference,
+    ReviewItem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +163,133 @@ def review_decide(
             _file_feedback(item, sentiment)
     transaction.on_commit(lambda: _notify(item, outcome, reason, note))
     return ReviewItem.objects.get(id=review_id)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    action: BulkAction | None  # None when nothing could be decided
+    decided: list[uuid.UUID]
+    conflicts: dict[uuid.UUID, str]  # entry id → why it was skipped
+
+
+def review_bulk_decide(
+    *, review_ids: Iterable[uuid.UUID], moderator: User, decision: str, reason: str
+) -> BulkResult:
+    """Decide many items with one reason. Items someone else holds or already decided, and
+    feedback that would need a sentiment, are skipped and reported, never half-decided."""
+    decided: list[uuid.UUID] = []
+    conflicts: dict[uuid.UUID, str] = {}
+    for review_id in review_ids:
+        try:
+            review_decide(
+                review_id=review_id, moderator=moderator, decision=decision, reason=reason
+            )
+        except (ReviewConflict, ReviewError, ReviewItem.DoesNotExist) as exc:
+            if isinstance(exc, ReviewError) and exc.field != "sentiment":
+                raise  # a bad decision or reason is wrong for every item: say so once
+            conflicts[review_id] = str(exc) or "not found"
+        else:
+            decided.append(review_id)
+    action = None
+    if decided:
+        action = BulkAction.objects.create(
+            moderator=moderator,
+            decision=decision,
+            reason=reason,
+            review_ids=[str(review_id) for review_id in decided],
+        )
+    return BulkResult(action=action, decided=decided, conflicts=conflicts)
+
+
+def review_bulk_undo(*, bulk_id: uuid.UUID, moderator: User) -> int:
+    """Put the items of a recent bulk decision back in the queue; returns how many went back.
+    Only its moderator, only within REVIEW_UNDO_SECONDS, only items nobody changed since."""
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
+    claimed = BulkAction.objects.filter(
+        id=bulk_id, moderator=moderator, undone_at__isnull=True, created_at__gte=since
+    ).update(undone_at=now)
+    if not claimed:
+        raise ReviewConflict("this bulk action can no longer be undone")
+    action = BulkAction.objects.get(id=bulk_id)
+    return sum(_undo_one(uuid.UUID(review_id), action) for review_id in action.review_ids)
+
+
+def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:
+    entry = ReviewItem.objects.select_related("image", "feedback").get(id=review_id)
+    item: AnalysedItem = entry.image or entry.feedback  # type: ignore[assignment]
+    outcome = OUTCOMES[action.decision]
+    with transaction.atomic():
+        reverted = (
+            type(item)
+            ._default_manager.filter(
+                id=item.id, status=outcome, decided_by=DecidedBy.MODERATOR
+            )
+            .update(status=ItemStatus.IN_REVIEW, decided_by="", decided_at=None)
+        )  # fmt: skip
+        if not reverted:
+            return False
+        ReviewItem.objects.filter(id=review_id).update(
+            resolved_at=None, claimed_by=None, claim_expires_at=None
+        )
+        item.refresh_from_db()
+        _unfile(item)
+        pipeline.audit(
+            item,
+            from_status=outcome,
+            to_status=ItemStatus.IN_REVIEW,
+            reasons=[],
+            policy_version=item.policy_version,
+            actor=action.moderator,
+            action="undo",
+            note=f"undo of bulk {action.decision} {action.id}",
+        )
+    return True
+
+
+def _unfile(item: AnalysedItem) -> None:
+    """Take back what a decision filed: an approved image returns to quarantine, a feedback
+    document is removed."""
+    if isinstance(item, ImageUpload):
+        if item.file_key.startswith("images/approved/"):
+            old = item.file_key
+            with default_storage.open(old, "rb") as stored:
+                new = default_storage.save(f"quarantine/{old.rsplit('/', 1)[-1]}", stored)
+            ImageUpload.objects.filter(id=item.id).update(file_key=new)
+            transaction.on_commit(lambda: default_storage.delete(old))
+        return
+    from feedback.models import Feedback
+
+    route = cast(Feedback, item).route
+    if route:
+        Feedback.objects.filter(id=item.id).update(route="")
+        transaction.on_commit(lambda: default_storage.delete(route))
+
+
+def review_reveal_pii(*, review_id: uuid.UUID, moderator: User) -> str:
+    """The feedback's original text, for a moderator who asked to see it: on the record."""
+    entry = ReviewItem.objects.select_related("feedback").get(id=review_id)
+    if entry.feedback is None:
+        raise ReviewError("only feedback has personal data to reveal", field="review")
+    feedback = entry.feedback
+    pipeline.audit(
+        feedback,
+        from_status=feedback.status,
+        to_status=feedback.status,
+        reasons=[],
+        policy_version=feedback.policy_version,
+        actor=moderator,
+        action="reveal_pii",
+        note=", ".join(feedback.pii_types),
+    )
+    return feedback.text
+
+
+def preference_set_blur(*, moderator: User, blur: bool) -> ModeratorPreference:
+    preference, _ = ModeratorPreference.objects.update_or_create(
+        user=moderator, defaults={"blur_images": blur}
+    )
+    return preference
 
 
 def _sentiment_for_approval(current: str, given: str | None) -> str:

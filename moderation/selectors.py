@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from moderation.models import REVIEW_PERMISSION, ImageUpload, ItemStatus, Policy, ReviewItem
+from moderation.models import (
+    REVIEW_PERMISSION,
+    AuditEvent,
+    ImageUpload,
+    ItemKind,
+    ItemStatus,
+    ModeratorPreference,
+    Policy,
+    ReviewItem,
+)
 from moderation.policy import Band, PolicySnapshot
 
 
@@ -54,11 +67,81 @@ def image_file_visible_to(*, image: ImageUpload, user: User | AnonymousUser) -> 
     return image.owner_id == user.pk and image.status == ItemStatus.APPROVED
 
 
-def review_queue(*, kind: str | None = None) -> QuerySet[ReviewItem]:
-    """Open queue entries, oldest first, with what a listing shows in the same query."""
+QUEUE_SORTS = {"age": ("created_at",), "priority": ("-priority", "created_at")}
+AGE_FILTERS = {"1h": 3600, "24h": 86_400, "7d": 7 * 86_400}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue page shows; built from a query string, unknown values ignored."""
+
+    kind: str | None = None
+    reason: str | None = None
+    older_than: str | None = None
+    sort: str = "age"
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> QueueFilters:
+        kind = params.get("kind")
+        older_than = params.get("older_than")
+        sort = params.get("sort", "age")
+        return cls(
+            kind=kind if kind in ItemKind.values else None,
+            reason=params.get("reason") or None,
+            older_than=older_than if older_than in AGE_FILTERS else None,
+            sort=sort if sort in QUEUE_SORTS else "age",
+        )
+
+
+def review_queue(filters: QueueFilters = QueueFilters()) -> QuerySet[ReviewItem]:
+    """Open queue entries with what a listing shows, in a fixed number of queries."""
     entries = ReviewItem.objects.filter(resolved_at__isnull=True).select_related(
         "image", "feedback", "claimed_by"
     )
-    if kind:
-        entries = entries.filter(kind=kind)
-    return entries.order_by("created_at")
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.reason:
+        entries = entries.filter(reason=filters.reason)
+    if filters.older_than:
+        seconds = AGE_FILTERS[filters.older_than]
+        entries = entries.filter(created_at__lt=timezone.now() - timedelta(seconds=seconds))
+    return entries.order_by(*QUEUE_SORTS[filters.sort])
+
+
+def review_queue_counts() -> dict[str, object]:
+    """How many open items there are per kind and per reason: two GROUP BY queries."""
+    open_entries = ReviewItem.objects.filter(resolved_at__isnull=True)
+    kinds = dict(open_entries.values_list("kind").annotate(n=Count("id")).order_by())
+    reasons = list(
+        open_entries.values_list("reason").annotate(n=Count("id")).order_by("-n", "reason")
+    )
+    return {"total": sum(kinds.values()), "kinds": kinds, "reasons": reasons}
+
+
+def review_neighbours(entry: ReviewItem) -> tuple[ReviewItem | None, ReviewItem | None]:
+    """The open items before and after this one in the default (oldest first) order."""
+    queue = ReviewItem.objects.filter(resolved_at__isnull=True).exclude(id=entry.id)
+    before = queue.filter(created_at__lt=entry.created_at).order_by("-created_at").first()
+    after = queue.filter(created_at__gte=entry.created_at).order_by("created_at").first()
+    return before, after
+
+
+def blur_images_for(user: User) -> bool:
+    preference = ModeratorPreference.objects.filter(user=user).first()
+    return preference.blur_images if preference else True
+
+
+def audit_history(
+    *, moderator: str | None = None, item_id: str | None = None, action: str | None = None
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    if moderator:
+        events = events.filter(actor__username=moderator)
+    if item_id:
+        try:
+            events = events.filter(item_id=uuid.UUID(item_id))
+        except ValueError:
+            return events.none()
+    if action:
+        events = events.filter(action=action)
+    return events

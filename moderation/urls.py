@@ -2,12 +2,22 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moderation import api, review_api, views
+from moderation import api, review_api, review_views, views
 
 urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/mine/", views.my_uploads, name="my-uploads"),
     path("images/<uuid:image_id>/file", views.image_file, name="image-file"),
+    path("review/", review_views.queue, name="review-queue"),
+    path("review/next/", review_views.next_item, name="review-next"),
+    path("review/bulk/", review_views.bulk, name="review-bulk"),
+    path("review/bulk/<uuid:bulk_id>/undo/", review_views.bulk_undo, name="review-bulk-undo"),
+    path("review/history/", review_views.history, name="review-history"),
+    path("review/preferences/", review_views.preferences, name="review-preferences"),
+    path("review/<uuid:review_id>/", review_views.item, name="review-item"),
+    path("review/<uuid:review_id>/decide/", review_views.decide, name="review-decide"),
+    path("review/<uuid:review_id>/renew/", review_views.renew, name="review-renew"),
+    path("review/<uuid:review_id>/reveal/", review_views.reveal_pii, name="review-reveal"),
 ]
 
 api_urlpatterns = [

@@ -139,6 +139,9 @@ UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
 # Review queue: how long a moderator's claim on an item lasts without being renewed, and the
 # reason codes a decision must carry.
 REVIEW_CLAIM_SECONDS = env_int("REVIEW_CLAIM_SECONDS", 600, minimum=10)
+REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
+# Items waiting longer than this are highlighted in the queue.
+REVIEW_SLA_SECONDS = env_int("REVIEW_SLA_SECONDS", 4 * 3600, minimum=60)
 REVIEW_REASON_CODES = env_list(
     "REVIEW_REASON_CODES",
     ["ok", "false_positive", "nudity", "violence", "hate", "harassment", "spam", "personal_data",

@@ -1,0 +1,277 @@
+"""The moderators' dashboard: queue, item, bulk decisions, history."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from moderation import reviews, selectors
+from moderation.models import ReviewItem
+
+PAGE_SIZE = 50
+
+
+def moderator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed in and holding the review permission; anyone else gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not selectors.user_is_moderator(request.user):
+            return render(request, "review/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _moderator(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = selectors.QueueFilters.from_query(request.GET)
+    page = Paginator(selectors.review_queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "entry": entry,
+            "item": entry.image or entry.feedback,
+            "age_seconds": (now - entry.created_at).total_seconds(),
+            "overdue": (now - entry.created_at).total_seconds() > settings.REVIEW_SLA_SECONDS,
+        }
+        for entry in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "counts": selectors.review_queue_counts(),
+        "reason_codes": settings.REVIEW_REASON_CODES,
+        "query": query.urlencode(),
+        "sla_hours": settings.REVIEW_SLA_SECONDS / 3600,
+    }
+    return render(request, "review/queue.html", context)
+
+
+@require_POST
+@moderator_required
+def next_item(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind") or None
+    entry = reviews.review_claim_next(moderator=_moderator(request), kind=kind)
+    if entry is None:
+        messages.success(request, "The queue is empty. Nice work.")
+        return redirect("review-queue")
+    return redirect("review-item", review_id=entry.id)
+
+
+@require_GET
+@moderator_required
+def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    entry = get_object_or_404(
+        ReviewItem.objects.select_related("image", "feedback", "claimed_by"), id=review_id
+    )
+    held_by_other = ""
+    if entry.resolved_at is None:
+        try:
+            entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
+        except reviews.ReviewConflict as exc:
+            held_by_other = str(exc)
+    before, after = selectors.review_neighbours(entry)
+    context = {
+        "entry": entry,
+        "item": entry.image or entry.feedback,
+        "held_by_other": held_by_other,
+        "before": before,
+        "after": after,
+        "blur": selectors.blur_images_for(_moderator(request)),
+        "reason_codes": settings.REVIEW_REASON_CODES,
+        "sentiments": ["positive", "negative", "neutral", "mixed"],
+        "renew_seconds": max(10, settings.REVIEW_CLAIM_SECONDS // 3),
+    }
+    return render(request, "review/item.html", context)
+
+
+@require_POST
+@moderator_required
+def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    moderator = _moderator(request)
+    try:
+        reviews.review_decide(
+            review_id=review_id,
+            moderator=moderator,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", "")[:2000],
+            sentiment=request.POST.get("sentiment") or None,
+        )
+    except ReviewItem.DoesNotExist:
+        raise Http404("No such item") from None
+    except reviews.ReviewError as exc:
+        messages.error(request, exc.message)
+        return redirect("review-item", review_id=review_id)
+    except reviews.ReviewConflict as exc:
+        messages.warning(request, f"Not decided: {exc}.")
+        return redirect("review-queue")
+    verb = "Approved" if request.POST.get("decision") == reviews.APPROVE else "Rejected"
+    messages.success(request, f"{verb}.")
+    if request.POST.get("then") == "next":
+        following = reviews.review_claim_next(moderator=moderator)
+        if following is not None:
+            return redirect("review-item", review_id=following.id)
+        messages.success(request, "The queue is empty. Nice work.")
+    return redirect("review-queue")
+
+
+@require_POST
+@moderator_required
+def renew(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    """Polled by the item page while it is open, so the claim outlives a long look."""
+    try:
+        reviews.review_claim(review_id=review_id, moderator=_moderator(request))
+    except (reviews.ReviewConflict, ReviewItem.DoesNotExist):
+        return HttpResponse(status=409)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@moderator_required
+def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    try:
+        text = reviews.review_reveal_pii(review_id=review_id, moderator=_moderator(request))
+    except (ReviewItem.DoesNotExist, reviews.ReviewError):
+        raise Http404("No such feedback") from None
+    return render(request, "review/_revealed_text.html", {"text": text})
+
+
+@require_POST
+@moderator_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    blur = request.POST.get("blur_images") == "on"
+    reviews.preference_set_blur(moderator=_moderator(request), blur=blur)
+    messages.success(request, "Images will be " + ("blurred" if blur else "shown") + " by default.")
+    return redirect(request.POST.get("next") or "review-queue")
+
+
+@require_POST
+@moderator_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("scope") == "filter":
+        # The bulk form's own "reason" is the decision's; the filter's travels as reason_filter.
+        filters = selectors.QueueFilters.from_query(
+            {
+                "kind": request.POST.get("kind", ""),
+                "reason": request.POST.get("reason_filter", ""),
+                "older_than": request.POST.get("older_than", ""),
+            }
+        )
+        ids = list(selectors.review_queue(filters).values_list("id", flat=True))
+    else:
+        ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
+    if not ids:
+        messages.error(request, "Select at least one item.")
+        return redirect("review-queue")
+    try:
+        result = reviews.review_bulk_decide(
+            review_ids=ids,
+            moderator=_moderator(request),
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except reviews.ReviewError as exc:
+        messages.error(request, exc.message)
+        return redirect("review-queue")
+    if result.action is not None:
+        request.session["undo_bulk"] = str(result.action.id)
+        messages.success(
+            request, f"{len(result.decided)} item(s) {result.action.decision}d.", extra_tags="undo"
+        )
+    if result.conflicts:
+        messages.warning(request, f"{len(result.conflicts)} item(s) skipped: someone else holds "
+                         "or decided them, or feedback needs a sentiment.")  # fmt: skip
+    return redirect(reverse("review-queue") + "?" + request.POST.get("query", ""))
+
+
+@require_POST
+@moderator_required
+def bulk_undo(request: HttpRequest, bulk_id: uuid.UUID) -> HttpResponse:
+    try:
+        count = reviews.review_bulk_undo(bulk_id=bulk_id, moderator=_moderator(request))
+    except reviews.ReviewConflict as exc:
+        messages.error(request, f"{exc}.")
+    else:
+        request.session.pop("undo_bulk", None)
+        messages.success(request, f"Undone: {count} item(s) are back in the queue.")
+    return redirect("review-queue")
+
+
+@require_GET
+@moderator_required
+def history(request: HttpRequest) -> HttpResponseBase:
+    events = selectors.audit_history(
+        moderator=request.GET.get("moderator") or None,
+        item_id=request.GET.get("item") or None,
+        action=request.GET.get("action") or None,
+    )
+    if request.GET.get("format") == "csv":
+        return _csv(events)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/history.html",
+        {"page": page, "params": request.GET, "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(events: Any) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = ["time", "item_kind", "item_id", "actor", "action", "from", "to", "policy", "note"]
+
+    def rows() -> Any:
+        yield writer.writerow(header)
+        for event in events.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    event.created_at.isoformat(), event.item_kind, event.item_id,
+                    event.actor.get_username() if event.actor else event.actor_kind,
+                    event.action, event.from_status, event.to_status,
+                    event.policy_version or "", event.note,
+                ]
+            )  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="vakt-audit.csv"'
+    return response
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

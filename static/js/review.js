@@ -1,0 +1,87 @@
+// Keyboard-first review: j/k move, a approve, r reject, 1-9 reason, b blur, x select, ? help.
+(function () {
+  const dialog = document.getElementById("shortcuts");
+  document.querySelectorAll("[data-shortcuts]").forEach((button) =>
+    button.addEventListener("click", () => dialog && dialog.showModal()));
+
+  // Image preview: blurred and grey until revealed (click or b).
+  const preview = document.getElementById("preview");
+  const toggle = document.getElementById("toggle-blur");
+  function toggleBlur() {
+    if (!preview) return;
+    const blurred = preview.classList.toggle("blurred");
+    preview.dataset.blurred = String(blurred);
+    if (toggle) toggle.firstChild.textContent = blurred ? "Reveal " : "Blur ";
+  }
+  if (preview) preview.querySelector("img").addEventListener("click", toggleBlur);
+  if (toggle) toggle.addEventListener("click", toggleBlur);
+
+  // Queue: a cursor over the rows.
+  const rows = Array.from(document.querySelectorAll(".queue-row"));
+  let cursor = -1;
+  function moveCursor(step) {
+    if (!rows.length) return;
+    if (cursor >= 0) rows[cursor].classList.remove("cursor");
+    cursor = Math.max(0, Math.min(rows.length - 1, cursor + step));
+    rows[cursor].classList.add("cursor");
+    rows[cursor].focus();
+  }
+  rows.forEach((row) => row.addEventListener("dblclick", () => { window.location = row.dataset.href; }));
+  const selectAll = document.getElementById("select-all");
+  if (selectAll) selectAll.addEventListener("change", () =>
+    rows.forEach((row) => { row.querySelector("input[type=checkbox]").checked = selectAll.checked; }));
+
+  // Item: deciding.
+  const form = document.getElementById("decide-form");
+  const reason = document.getElementById("reason");
+  const hint = document.getElementById("decide-hint");
+  const CLEARS = ["ok", "false_positive"];
+  function submit(decision) {
+    if (!form) return;
+    if (decision === "reject" && CLEARS.includes(reason.value)) {
+      hint.textContent = "Choose why it is rejected (keys 1-9), then press r again.";
+      reason.focus();
+      return;
+    }
+    if (decision === "approve" && !CLEARS.includes(reason.value) && reason.dataset.touched !== "1") {
+      reason.value = "ok";
+    }
+    document.getElementById(decision).click();
+  }
+  if (reason) reason.addEventListener("change", () => { reason.dataset.touched = "1"; });
+
+  function go(id) {
+    const link = document.getElementById(id);
+    if (link) window.location = link.href;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = ["INPUT", "TEXTAREA"].includes(event.target.tagName) &&
+      !["checkbox", "radio"].includes(event.target.type);
+    if (typing) return;
+    const key = event.key;
+    if (key === "?") { if (dialog) dialog.showModal(); event.preventDefault(); return; }
+    if (rows.length) {
+      if (key === "j") { moveCursor(1); return; }
+      if (key === "k") { moveCursor(-1); return; }
+      if (key === "Enter" && cursor >= 0) { window.location = rows[cursor].dataset.href; return; }
+      if (key === "x" && cursor >= 0) {
+        const box = rows[cursor].querySelector("input[type=checkbox]");
+        box.checked = !box.checked;
+        return;
+      }
+    }
+    if (key === "j") { go("next-item"); return; }
+    if (key === "k") { go("prev-item"); return; }
+    if (key === "b") { toggleBlur(); return; }
+    if (key === "a") { submit("approve"); event.preventDefault(); return; }
+    if (key === "r") { submit("reject"); event.preventDefault(); return; }
+    if (reason && /^[1-9]$/.test(key) && Number(key) <= reason.options.length) {
+      reason.selectedIndex = Number(key) - 1;
+      reason.dataset.touched = "1";
+      if (hint) hint.textContent = "";
+      event.preventDefault();
+    }
+  });
+})();
