@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from moderation import reviews, selectors
-from moderation.models import ReviewItem
+from moderation.models import BulkAction, ReviewItem
 
 PAGE_SIZE = 50
 
@@ -61,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        "undo": _undoable(request),
         "filters": filters,
         "page": page,
         "rows": rows,
@@ -267,6 +269,20 @@ def _csv(events: Any) -> StreamingHttpResponse:
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="vakt-audit.csv"'
     return response
+
+
+def _undoable(request: HttpRequest) -> BulkAction | None:
+    """This moderator's last bulk decision, while it can still be undone."""
+    bulk_id = request.session.get("undo_bulk")
+    if not bulk_id:
+        return None
+    since = timezone.now() - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
+    action = BulkAction.objects.filter(
+        id=bulk_id, moderator=request.user, undone_at__isnull=True, created_at__gte=since
+    ).first()
+    if action is None:
+        del request.session["undo_bulk"]
+    return action
 
 
 def _is_uuid(value: str) -> bool:
