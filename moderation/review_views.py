@@ -278,7 +278,7 @@ def _undoable(request: HttpRequest) -> BulkAction | None:
         return None
     since = timezone.now() - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
     action = BulkAction.objects.filter(
-        id=bulk_id, moderator=request.user, undone_at__isnull=True, created_at__gte=since
+        id=bulk_id, moderator=_moderator(request), undone_at__isnull=True, created_at__gte=since
     ).first()
     if action is None:
         del request.session["undo_bulk"]
