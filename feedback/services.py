@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
 from moderation.models import DecidedBy, ItemStatus
 from moderation.policy import Decision
 from moderation.selectors import policy_current
-
-logger = logging.getLogger(__name__)
 
 
 class FeedbackRejected(Exception):
@@ -78,16 +75,9 @@ def feedback_analyze(*, feedback_id: uuid.UUID) -> Feedback | None:
     lease = pipeline.item_claim(Feedback, feedback_id)
     if lease is None:
         return None
-    try:
-        analysis = get_text_analyzer().analyze(lease.item.text)
-    except TransientAnalyzerError:
-        pipeline.item_release(lease)
-        raise
-    except AnalyzerError as exc:
-        return pipeline.item_fail(lease, f"analysis failed: {exc}")
-    except Exception as exc:
-        logger.exception("analysis of feedback %s crashed", feedback_id)
-        return pipeline.item_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+    analysis = pipeline.analyse_or_fail(lease, lambda: get_text_analyzer().analyze(lease.item.text))
+    if analysis is None:
+        return None
     return _feedback_apply(lease, analysis)
 
 

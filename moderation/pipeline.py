@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
 from moderation.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus, ReviewItem
 from moderation.policy import REVIEW
 
@@ -106,6 +107,25 @@ def item_decide(
             for name, value in more.items():
                 setattr(decided, name, value)
     return decided
+
+
+Result = TypeVar("Result")
+
+
+def analyse_or_fail(lease: Lease[Any], analyse: Callable[[], Result]) -> Result | None:
+    """Run the analyzer. Throttling and connection errors release the lease and propagate,
+    for the task to retry; any other failure sends the item to review and gives None."""
+    try:
+        return analyse()
+    except TransientAnalyzerError:
+        item_release(lease)
+        raise
+    except AnalyzerError as exc:
+        item_fail(lease, f"analysis failed: {exc}")
+    except Exception as exc:
+        logger.exception("analysis of %s %s crashed", lease.item.KIND, lease.item.id)
+        item_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+    return None
 
 
 def item_fail(lease: Lease[Item], error: str) -> Item | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Iterable
 
@@ -16,18 +15,14 @@ from django.db import transaction
 from moderation import pipeline
 from moderation.analyzers import get_image_analyzer
 from moderation.analyzers.base import (
-    AnalyzerError,
     ImageAnalysis,
     ImageSource,
     ModerationLabel,
-    TransientAnalyzerError,
 )
 from moderation.images import process_upload
 from moderation.models import ImageUpload, ItemStatus, Policy, PolicyBand
 from moderation.policy import Decision, decide
 from moderation.selectors import policy_current
-
-logger = logging.getLogger(__name__)
 
 QUARANTINE = "quarantine"
 APPROVED_PREFIX = "images/approved"
@@ -149,26 +144,24 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
     image = lease.item
     analyzer = get_image_analyzer()
     policy = policy_current()
-    try:
-        analysis = _analysis_reused(image, analyzer.name)
-        if analysis is None:
-            with default_storage.open(image.file_key, "rb") as stored:
-                content = stored.read()
-            source = ImageSource(
-                key=image.file_key,
-                content=content,
-                content_type=image.content_type,
-                s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
-            )
-            analysis = analyzer.analyze(source, min_confidence=policy.min_confidence)
-    except TransientAnalyzerError:
-        pipeline.item_release(lease)
-        raise
-    except AnalyzerError as exc:
-        return pipeline.item_fail(lease, f"analysis failed: {exc}")
-    except Exception as exc:
-        logger.exception("analysis of image %s crashed", image_id)
-        return pipeline.item_fail(lease, f"analysis failed: {type(exc).__name__}: {exc}")
+
+    def analyse() -> ImageAnalysis:
+        reused = _analysis_reused(image, analyzer.name)
+        if reused is not None:
+            return reused
+        with default_storage.open(image.file_key, "rb") as stored:
+            content = stored.read()
+        source = ImageSource(
+            key=image.file_key,
+            content=content,
+            content_type=image.content_type,
+            s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+        )
+        return analyzer.analyze(source, min_confidence=policy.min_confidence)
+
+    analysis = pipeline.analyse_or_fail(lease, analyse)
+    if analysis is None:
+        return None
     return _image_apply(lease, analysis, decide(analysis.labels, policy))
 
 

@@ -18,12 +18,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
-from django.conf import settings
-
 from feedback.analyzers.base import (
     AnalyzerError,
     Entity,
@@ -34,6 +28,7 @@ from feedback.analyzers.base import (
     TransientAnalyzerError,
 )
 from feedback.chunking import chunk_spans, utf8_prefix, utf8_size
+from moderation.analyzers.boto import aws_client, is_transient, translated_errors
 
 # DetectDominantLanguage: "The maximum string size is 100 KB."
 LANGUAGE_TEXT_BYTES = 100_000
@@ -55,17 +50,6 @@ PII_LANGUAGES = frozenset({"en", "es"})
 # DetectToxicContent: "Currently, English is the only supported language."
 TOXICITY_LANGUAGES = frozenset({"en"})
 
-# Codes that say "not now" rather than "never": the task retries these with backoff.
-TRANSIENT_ERROR_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "TooManyRequestsException",
-        "InternalServerException",
-        "InternalServerError",
-        "ServiceUnavailableException",
-    }
-)
 # Batch ErrorList codes are free-form strings; these fragments mark the retryable ones.
 _TRANSIENT_ITEM_CODE_PARTS = ("throttl", "toomanyrequests", "internalserver", "unavailable")
 
@@ -94,18 +78,7 @@ class ComprehendAnalyzer:
 
     def __init__(self, client: Any | None = None) -> None:
         if client is None:
-            client = boto3.client(
-                "comprehend",
-                region_name=settings.AWS_REGION,
-                endpoint_url=settings.AWS_ENDPOINT_URL,
-                config=Config(
-                    connect_timeout=settings.AWS_CONNECT_TIMEOUT,
-                    read_timeout=settings.AWS_READ_TIMEOUT,
-                    # Config's "max_attempts" counts retries after the first call;
-                    # "total_max_attempts" counts calls, as AWS_MAX_ATTEMPTS does everywhere.
-                    retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
-                ),
-            )
+            client = aws_client("comprehend")
         self.client: Any = client
         # Comprehend reports no model version; the API version is the stable thing we know.
         service_model = getattr(getattr(client, "meta", None), "service_model", None)
@@ -417,15 +390,8 @@ class ComprehendAnalyzer:
 
     def _call(self, operation: str, calls: _Calls, **params: Any) -> Mapping[str, Any]:
         calls.count += 1
-        try:
+        with translated_errors("Comprehend", operation):
             response: Mapping[str, Any] = getattr(self.client, operation)(**params)
-        except ClientError as exc:
-            raise _client_error(operation, exc) from exc
-        except (BotoConnectionError, HTTPClientError) as exc:
-            # Raised once botocore's own retries are spent: the network, not the text.
-            raise TransientAnalyzerError(f"Comprehend could not be reached: {exc}") from exc
-        except BotoCoreError as exc:
-            raise AnalyzerError(f"Comprehend {operation} failed: {exc}") from exc
         return response
 
 
@@ -501,23 +467,12 @@ def _prorate(total: int, count: int) -> list[int]:
 # -- errors ------------------------------------------------------------------------------------
 
 
-def _client_error(operation: str, exc: ClientError) -> AnalyzerError:
-    error = exc.response.get("Error", {})
-    code = error.get("Code", "Unknown")
-    message = error.get("Message", "")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    # Any 5xx is the service's trouble, whatever code it comes with; 429 asks us to slow down.
-    if code in TRANSIENT_ERROR_CODES or status >= 500 or status == 429:
-        return TransientAnalyzerError(f"Comprehend is busy or unavailable: {code}: {message}")
-    return AnalyzerError(f"Comprehend rejected {operation}: {code}: {message}")
-
-
 def _item_error(operation: str, item: Mapping[str, Any]) -> AnalyzerError:
     code = str(item.get("ErrorCode", "Unknown"))
     message = item.get("ErrorMessage", "")
     normalized = re.sub(r"[^a-z0-9]", "", code.lower())
     transient = any(part in normalized for part in _TRANSIENT_ITEM_CODE_PARTS) or (
-        normalized.isdigit() and (int(normalized) >= 500 or int(normalized) == 429)
+        normalized.isdigit() and is_transient("", int(normalized))
     )
     kind = TransientAnalyzerError if transient else AnalyzerError
     return kind(f"Comprehend {operation} failed for this text: {code}: {message}")

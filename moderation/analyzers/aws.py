@@ -6,10 +6,6 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
 from django.conf import settings
 from PIL import Image
 
@@ -18,23 +14,12 @@ from moderation.analyzers.base import (
     ImageAnalysis,
     ImageSource,
     ModerationLabel,
-    TransientAnalyzerError,
 )
+from moderation.analyzers.boto import aws_client, translated_errors
 
 # Rekognition's limits: inline bytes (from the service model) and objects it reads from S3.
 MAX_IMAGE_BYTES = 5_242_880
 MAX_S3_OBJECT_BYTES = 15 * 1024 * 1024
-
-# Codes that say "not now" rather than "never": the task retries these with backoff.
-TRANSIENT_ERROR_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "ProvisionedThroughputExceededException",
-        "TooManyRequestsException",
-        "InternalServerError",
-        "ServiceUnavailableException",
-    }
-)
 
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,35 +30,15 @@ class RekognitionAnalyzer:
     name = "aws-rekognition"
 
     def __init__(self, client: Any | None = None) -> None:
-        if client is None:
-            client = boto3.client(
-                "rekognition",
-                region_name=settings.AWS_REGION,
-                endpoint_url=settings.AWS_ENDPOINT_URL,
-                config=Config(
-                    connect_timeout=settings.AWS_CONNECT_TIMEOUT,
-                    read_timeout=settings.AWS_READ_TIMEOUT,
-                    # Config's "max_attempts" counts retries after the first call;
-                    # "total_max_attempts" counts calls, as AWS_MAX_ATTEMPTS does everywhere.
-                    retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
-                ),
-            )
-        self.client: Any = client
+        self.client: Any = client if client is not None else aws_client("rekognition")
 
     def analyze(self, source: ImageSource, *, min_confidence: float) -> ImageAnalysis:
         image, sent_as = _image_param(source)
         params: dict[str, Any] = {"Image": image, "MinConfidence": float(min_confidence)}
         if settings.REKOGNITION_PROJECT_VERSION:
             params["ProjectVersion"] = settings.REKOGNITION_PROJECT_VERSION
-        try:
+        with translated_errors("Rekognition", "the image"):
             response = self.client.detect_moderation_labels(**params)
-        except ClientError as exc:
-            raise _client_error(exc) from exc
-        except (BotoConnectionError, HTTPClientError) as exc:
-            # Raised once botocore's own retries are spent: the network, not the image.
-            raise TransientAnalyzerError(f"Rekognition could not be reached: {exc}") from exc
-        except BotoCoreError as exc:
-            raise AnalyzerError(f"Rekognition call failed: {exc}") from exc
         return self._analysis(response, sent_as)
 
     def _analysis(self, response: Mapping[str, Any], sent_as: str) -> ImageAnalysis:
@@ -142,14 +107,3 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
-
-
-def _client_error(exc: ClientError) -> AnalyzerError:
-    error = exc.response.get("Error", {})
-    code = error.get("Code", "Unknown")
-    message = error.get("Message", "")
-    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-    # Any 5xx is the service's trouble, whatever code it comes with.
-    if code in TRANSIENT_ERROR_CODES or status >= 500:
-        return TransientAnalyzerError(f"Rekognition is busy or unavailable: {code}: {message}")
-    return AnalyzerError(f"Rekognition rejected the image: {code}: {message}")
