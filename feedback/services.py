@@ -102,12 +102,8 @@ def feedback_set_sentiment(*, feedback_id: uuid.UUID, sentiment: str, moderator:
         if feedback.route and feedback.status == ItemStatus.APPROVED:
             feedback.route = filing.move_document(feedback, feedback.route)
         feedback.save(update_fields=["sentiment", "sentiment_set_by", "route", "updated_at"])
-        pipeline.audit(
+        pipeline.audit_action(
             feedback,
-            from_status=feedback.status,
-            to_status=feedback.status,
-            reasons=[],
-            policy_version=feedback.policy_version,
             actor=moderator,
             action="sentiment",
             note=f"sentiment {old or 'none'} → {sentiment}",

@@ -152,6 +152,7 @@ def audit(
     action: str = "analysis",
     note: str = "",
 ) -> AuditEvent:
+    """Record a change of state (or, with from_status == to_status, an action on the item)."""
     return AuditEvent.objects.create(
         item_kind=item.KIND,
         item_id=item.id,
@@ -193,3 +194,17 @@ def items_requeue_pending(
         .values_list("id", flat=True)[:limit]
     )
     return sum(item_queue(model, item_id, send) for item_id in ids)
+
+
+def audit_action(item: AnalysedItem, *, actor: Any, action: str, note: str) -> AuditEvent:
+    """Record what a person did to an item without changing its state (e.g. revealed PII)."""
+    return audit(
+        item,
+        from_status=item.status,
+        to_status=item.status,
+        reasons=[],
+        policy_version=item.policy_version,
+        actor=actor,
+        action=action,
+        note=note,
+    )

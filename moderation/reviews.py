@@ -272,15 +272,8 @@ def review_reveal_pii(*, review_id: uuid.UUID, moderator: User) -> str:
     if entry.feedback is None:
         raise ReviewError("only feedback has personal data to reveal", field="review")
     feedback = entry.feedback
-    pipeline.audit(
-        feedback,
-        from_status=feedback.status,
-        to_status=feedback.status,
-        reasons=[],
-        policy_version=feedback.policy_version,
-        actor=moderator,
-        action="reveal_pii",
-        note=", ".join(feedback.pii_types),
+    pipeline.audit_action(
+        feedback, actor=moderator, action="reveal_pii", note=", ".join(feedback.pii_types)
     )
     return feedback.text
 

@@ -26,6 +26,21 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
     }
 
 
+@pytest.fixture
+def aws_environment(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
+    """Dummy credentials and no developer config: nothing in a test may reach a real account."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    settings.AWS_REGION = "eu-west-1"
+    settings.AWS_ENDPOINT_URL = None
+    settings.REKOGNITION_PROJECT_VERSION = None
+
+
 def clean_env(**overrides: str) -> dict[str, str]:
     """The environment of a fresh process: none of the test run's Django variables."""
     env = {

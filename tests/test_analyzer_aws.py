@@ -10,7 +10,6 @@ import io
 import os
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -65,18 +64,8 @@ EXPLICIT_RESPONSE: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
-def _aws_environment(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
-    """Dummy credentials, no developer config, and no adapter unless a test sets one."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    settings.AWS_REGION = "eu-west-1"
-    settings.AWS_ENDPOINT_URL = None
-    settings.REKOGNITION_PROJECT_VERSION = None
+def _aws_environment(aws_environment: None) -> None:
+    """Every test here: dummy credentials, no developer AWS config (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ stubbed call also states the exact parameters expected, in the order the analyze
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -68,17 +66,8 @@ POSITIVE = score(0.9, 0.02, 0.06, 0.02)
 
 
 @pytest.fixture(autouse=True)
-def _aws_environment(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
-    """Dummy credentials and no developer config: nothing here may reach a real account."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    settings.AWS_REGION = "eu-west-1"
-    settings.AWS_ENDPOINT_URL = None
+def _aws_environment(aws_environment: None) -> None:
+    """Every test here: dummy credentials, no developer AWS config (tests/conftest.py)."""
 
 
 @pytest.fixture
