@@ -1,0 +1,98 @@
+"""The review dashboard in headless Chromium, driven by the keyboard as a moderator would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from moderation.models import ImageUpload, ItemStatus, ReviewItem
+from tests.browser.conftest import SignIn
+from tests.factories import make_moderator, make_user
+from tests.test_reviews import ReviewAnalyzer, queued_image
+
+
+@pytest.fixture(autouse=True)
+def _offline() -> Iterator[None]:
+    with (
+        mock.patch("moderation.tasks.analyze_image.delay"),
+        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+    ):
+        yield
+
+
+def blur_filter(page: Page) -> str:
+    return str(page.eval_on_selector("#preview-image", "img => getComputedStyle(img).filter"))
+
+
+def test_moderator_reviews_with_the_keyboard_only(signed_in_page: SignIn) -> None:
+    first, second = queued_image(), queued_image()
+    moderator = make_moderator()
+    page = signed_in_page(moderator, then="/review/")
+
+    expect(page.locator(".queue-row")).to_have_count(2)
+    page.locator("#start-reviewing").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/review/{first.id}/")
+
+    # Blurred and grey until revealed.
+    expect(page.locator("#preview")).to_have_class("preview blurred")
+    assert "blur" in blur_filter(page) and "grayscale" in blur_filter(page)
+    expect(page.locator("#preview-image")).to_have_js_property("complete", True)
+    assert page.eval_on_selector("#preview-image", "img => img.naturalWidth") > 0
+    page.keyboard.press("b")
+    expect(page.locator("#preview")).to_have_class("preview")
+    page.wait_for_function(  # after the 0.15 s transition
+        "getComputedStyle(document.getElementById('preview-image')).filter === 'none'"
+    )
+
+    page.keyboard.press("a")
+    page.wait_for_url(f"**/review/{second.id}/")
+    expect(page.locator(".message.success")).to_have_text("Approved.")
+    expect(page.locator("#preview")).to_have_class("preview blurred")  # the default again
+
+    assert ImageUpload.objects.get(review=first).status == ItemStatus.APPROVED
+    assert ReviewItem.objects.get(id=second.id).claimed_by == moderator
+
+
+def test_rejecting_asks_for_a_reason_first(signed_in_page: SignIn) -> None:
+    entry = queued_image()
+    page = signed_in_page(make_moderator(), then=f"/review/{entry.id}/")
+
+    page.keyboard.press("r")
+    expect(page.locator("#decide-hint")).to_contain_text("Choose why it is rejected")
+    assert ImageUpload.objects.get(review=entry).status == ItemStatus.IN_REVIEW
+
+    page.locator("body").click()  # leave the reason list the hint focused
+    page.keyboard.press("4")  # 4. Violence
+    expect(page.locator("#reason")).to_have_value("violence")
+    page.keyboard.press("r")
+    page.wait_for_url("**/review/")
+    assert ImageUpload.objects.get(review=entry).status == ItemStatus.REJECTED
+
+
+def test_shortcuts_help_opens_with_question_mark(signed_in_page: SignIn) -> None:
+    queued_image()
+    page = signed_in_page(make_moderator(), then="/review/")
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_be_visible()
+    expect(page.locator("#shortcuts")).to_contain_text("approve")
+
+
+def test_queue_rows_are_reachable_with_j_and_enter(signed_in_page: SignIn) -> None:
+    entries = [queued_image(), queued_image()]
+    page = signed_in_page(make_moderator(), then="/review/")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/review/{entries[1].id}/")
+
+
+def test_a_submitter_is_refused_the_queue(signed_in_page: SignIn) -> None:
+    page = signed_in_page(make_user(), then="/upload/")
+    response = page.goto("/review/")
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("Moderators only")
+    expect(page.locator("nav.nav")).not_to_contain_text("Review")
