@@ -41,6 +41,36 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Pa
     settings.REKOGNITION_PROJECT_VERSION = None
 
 
+S3_BUCKET = "vakt-media"
+
+
+@pytest.fixture
+def s3(aws_environment: None, settings: Any, tmp_path: Path) -> Iterator[Any]:
+    """Files go to a private bucket in moto's S3 (STORAGES as with AWS_STORAGE_BUCKET_NAME set);
+    yields a boto3 S3 client to look at the bucket."""
+    from moto import mock_aws
+
+    from project.storage import build_storages
+
+    with mock_aws():
+        import boto3
+
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(
+            Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        settings.AWS_STORAGE_BUCKET_NAME = S3_BUCKET
+        settings.STORAGES = build_storages(
+            media_root=tmp_path, bucket=S3_BUCKET, region="eu-west-1", endpoint_url=None
+        )
+        yield client
+
+
+def s3_keys(client: Any) -> list[str]:
+    listing = client.list_objects_v2(Bucket=S3_BUCKET).get("Contents", [])
+    return sorted(item["Key"] for item in listing)
+
+
 def clean_env(**overrides: str) -> dict[str, str]:
     """The environment of a fresh process: none of the test run's Django variables."""
     env = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -11,32 +10,15 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from django.test import Client
-from moto import mock_aws
 
 from moderation import services
 from moderation.analyzers.aws import RekognitionAnalyzer
 from moderation.models import ItemStatus
-from project.storage import build_storages
+from tests.conftest import S3_BUCKET, s3_keys
 from tests.factories import make_moderator, make_user, upload_file
 
 pytestmark = pytest.mark.django_db
-BUCKET = "vakt-media"
-
-
-@pytest.fixture
-def s3(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        client = boto3.client("s3", region_name="eu-west-1")
-        client.create_bucket(
-            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-        )
-        settings.AWS_STORAGE_BUCKET_NAME = BUCKET
-        settings.STORAGES = build_storages(
-            media_root=tmp_path, bucket=BUCKET, region="eu-west-1", endpoint_url=None
-        )
-        yield client
+BUCKET = S3_BUCKET
 
 
 @pytest.fixture
@@ -51,16 +33,12 @@ def rekognition(s3: Any) -> Iterator[tuple[RekognitionAnalyzer, Stubber]]:
         stubber.assert_no_pending_responses()
 
 
-def keys(s3: Any) -> list[str]:
-    return sorted(item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []))
-
-
 def test_rekognition_reads_the_image_from_the_bucket_and_approval_moves_it(
     s3: Any, rekognition: tuple[RekognitionAnalyzer, Stubber]
 ) -> None:
     _, stubber = rekognition
     image = services.image_upload_create(owner=make_user(), upload=upload_file())
-    assert keys(s3) == [f"quarantine/{image.id}.jpg"]
+    assert s3_keys(s3) == [f"quarantine/{image.id}.jpg"]
     stubber.add_response(
         "detect_moderation_labels",
         {"ModerationLabels": [], "ModerationModelVersion": "7.0"},
@@ -75,7 +53,7 @@ def test_rekognition_reads_the_image_from_the_bucket_and_approval_moves_it(
     image.refresh_from_db()
     assert image.status == ItemStatus.APPROVED
     assert (image.analyzer, image.model_version) == ("aws-rekognition", "7.0")
-    assert keys(s3) == [f"images/approved/{image.id}.jpg"]
+    assert s3_keys(s3) == [f"images/approved/{image.id}.jpg"]
 
 
 def test_invalid_image_format_goes_to_review_and_stays_quarantined(
@@ -94,7 +72,7 @@ def test_invalid_image_format_goes_to_review_and_stays_quarantined(
     image.refresh_from_db()
     assert image.status == ItemStatus.IN_REVIEW
     assert "InvalidImageFormatException" in image.error
-    assert keys(s3) == [f"quarantine/{image.id}.jpg"]
+    assert s3_keys(s3) == [f"quarantine/{image.id}.jpg"]
 
 
 def test_file_view_redirects_moderators_to_a_short_lived_url(
@@ -113,3 +91,30 @@ def test_file_view_redirects_moderators_to_a_short_lived_url(
     # The object itself is private: no public-read grant.
     grants = s3.get_object_acl(Bucket=BUCKET, Key=image.file_key)["Grants"]
     assert all("AllUsers" not in str(grant["Grantee"]) for grant in grants)
+
+
+def test_throttling_is_retried_by_the_task_then_succeeds(
+    s3: Any, rekognition: tuple[RekognitionAnalyzer, Stubber], settings: Any
+) -> None:
+    from moderation.tasks import analyze_image
+
+    settings.ANALYSIS_MAX_RETRIES = 3
+    _, stubber = rekognition
+    image = services.image_upload_create(owner=make_user(), upload=upload_file())
+    for _ in range(2):
+        stubber.add_client_error(
+            "detect_moderation_labels",
+            service_error_code="ThrottlingException",
+            service_message="Rate exceeded",
+            http_status_code=400,
+        )
+    stubber.add_response(
+        "detect_moderation_labels", {"ModerationLabels": [], "ModerationModelVersion": "7.0"}
+    )
+
+    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+        analyze_image.apply(args=(str(image.id),))
+
+    image.refresh_from_db()
+    assert image.status == ItemStatus.APPROVED
+    assert image.attempts == 3

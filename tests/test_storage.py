@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from moto import mock_aws
 
 from project.storage import build_storages
 from tests.conftest import clean_env, run_manage
@@ -52,28 +48,13 @@ def test_settings_pick_s3_from_the_environment() -> None:
     assert result.stdout.split() == ["S3Storage", "vakt-media", "http://127.0.0.1:9000"]
 
 
-@pytest.fixture
-def s3_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="eu-west-1")
-        s3.create_bucket(
-            Bucket="vakt-media", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-        )
-        yield s3
-
-
-def test_files_land_in_the_bucket_privately(s3_bucket: Any, settings: Any, tmp_path: Path) -> None:
-    settings.STORAGES = build_storages(
-        media_root=tmp_path, bucket="vakt-media", region="eu-west-1", endpoint_url=None
-    )
+def test_files_land_in_the_bucket_privately(s3: Any, tmp_path: Path) -> None:
     storage = storages["default"]
     name = storage.save("quarantine/hello.txt", ContentFile(b"hello"))
 
-    stored = s3_bucket.get_object(Bucket="vakt-media", Key=name)
+    stored = s3.get_object(Bucket="vakt-media", Key=name)
     assert stored["Body"].read() == b"hello"
-    grants = s3_bucket.get_object_acl(Bucket="vakt-media", Key=name)["Grants"]
+    grants = s3.get_object_acl(Bucket="vakt-media", Key=name)["Grants"]
     assert all("AllUsers" not in str(grant["Grantee"]) for grant in grants)
     url = storage.url(name)
     assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
