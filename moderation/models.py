@@ -44,6 +44,7 @@ class DecidedBy(models.TextChoices):
 class ItemKind(models.TextChoices):
     IMAGE = "image"
     FEEDBACK = "feedback"
+    POLICY = "policy"  # audit events of policy changes only
 
 
 class CategoryKind(models.TextChoices):
@@ -65,6 +66,11 @@ class Policy(models.Model):
     default_reject_at = models.FloatField(default=95)
     # Feedback whose top sentiment is less certain than this goes to review.
     sentiment_review_below = models.FloatField(default=60)
+    # Rekognition's MinConfidence; empty: the lowest review_at of the enabled image bands.
+    min_confidence = models.FloatField(null=True, blank=True)
+    # Queue items waiting longer are highlighted; a moderator's claim lapses after this.
+    review_sla_seconds = models.PositiveIntegerField(default=4 * 3600)
+    claim_ttl_seconds = models.PositiveIntegerField(default=600)
 
     class Meta:
         verbose_name_plural = "policies"
@@ -79,6 +85,11 @@ class Policy(models.Model):
             models.CheckConstraint(
                 name="policy_sentiment_review_below_range",
                 condition=Q(sentiment_review_below__gte=0) & Q(sentiment_review_below__lte=100),
+            ),
+            models.CheckConstraint(
+                name="policy_min_confidence_range",
+                condition=Q(min_confidence__isnull=True)
+                | (Q(min_confidence__gte=0) & Q(min_confidence__lte=100)),
             ),
         ]
 
@@ -247,7 +258,7 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     item_kind = models.CharField(max_length=10, choices=ItemKind.choices)
-    item_id = models.UUIDField(db_index=True)
+    item_id = models.UUIDField(db_index=True, null=True, blank=True)  # none for policy changes
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

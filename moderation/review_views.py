@@ -50,12 +50,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilters.from_query(request.GET)
     page = Paginator(selectors.review_queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
+    sla = selectors.queue_timing().sla_seconds
     rows = [
         {
             "entry": entry,
             "item": entry.image or entry.feedback,
             "age_seconds": (now - entry.created_at).total_seconds(),
-            "overdue": (now - entry.created_at).total_seconds() > settings.REVIEW_SLA_SECONDS,
+            "overdue": (now - entry.created_at).total_seconds() > sla,
         }
         for entry in page
     ]
@@ -69,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "counts": selectors.review_queue_counts(),
         "reason_codes": settings.REVIEW_REASON_CODES,
         "query": query.urlencode(),
-        "sla_hours": settings.REVIEW_SLA_SECONDS / 3600,
+        "sla_hours": sla / 3600,
     }
     return render(request, "review/queue.html", context)
 
@@ -107,7 +108,7 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "blur": selectors.blur_images_for(_moderator(request)),
         "reason_codes": settings.REVIEW_REASON_CODES,
         "sentiments": ["positive", "negative", "neutral", "mixed"],
-        "renew_seconds": max(10, settings.REVIEW_CLAIM_SECONDS // 3),
+        "renew_seconds": max(10, selectors.queue_timing().claim_ttl_seconds // 3),
     }
     return render(request, "review/item.html", context)
 

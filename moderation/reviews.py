@@ -31,6 +31,7 @@ from moderation.models import (
     ModeratorPreference,
     ReviewItem,
 )
+from moderation.selectors import queue_timing
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def _claim_free(now: object) -> Q:
 
 
 def _claim_fields(moderator: User) -> dict[str, object]:
-    expires = timezone.now() + timedelta(seconds=settings.REVIEW_CLAIM_SECONDS)
+    expires = timezone.now() + timedelta(seconds=queue_timing().claim_ttl_seconds)
     return {"claimed_by": moderator, "claim_expires_at": expires}
 
 

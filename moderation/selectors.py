@@ -41,7 +41,24 @@ def policy_current() -> PolicySnapshot:
         },
         default=Band(policy.default_review_at, policy.default_reject_at),
         sentiment_review_below=policy.sentiment_review_below,
+        min_confidence_override=policy.min_confidence,
     )
+
+
+@dataclass(frozen=True)
+class QueueTiming:
+    sla_seconds: int
+    claim_ttl_seconds: int
+
+
+def queue_timing() -> QueueTiming:
+    """The current policy's SLA and claim length, in one small query."""
+    row = (
+        Policy.objects.order_by("-version")
+        .values_list("review_sla_seconds", "claim_ttl_seconds")
+        .first()
+    )
+    return QueueTiming(*row) if row else QueueTiming(4 * 3600, 600)
 
 
 def image_list_for_owner(*, user: User) -> QuerySet[ImageUpload]:

@@ -136,12 +136,11 @@ ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
 ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
 PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
 UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
-# Review queue: how long a moderator's claim on an item lasts without being renewed, and the
-# reason codes a decision must carry.
-REVIEW_CLAIM_SECONDS = env_int("REVIEW_CLAIM_SECONDS", 600, minimum=10)
+# Review queue: how long a bulk decision can be undone, and the reason codes a decision must
+# carry. (The SLA and the claim length are part of the policy, set in the admin.)
 REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
-# Items waiting longer than this are highlighted in the queue.
-REVIEW_SLA_SECONDS = env_int("REVIEW_SLA_SECONDS", 4 * 3600, minimum=60)
+# How many recent items "Preview impact" replays a proposed policy over.
+POLICY_REPLAY_ITEMS = env_int("POLICY_REPLAY_ITEMS", 10_000, minimum=1)
 REVIEW_REASON_CODES = env_list(
     "REVIEW_REASON_CODES",
     ["ok", "false_positive", "nudity", "violence", "hate", "harassment", "spam", "personal_data",

@@ -1,0 +1,97 @@
+"""The admin's policy editor: the scalar settings and one row per category band."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from moderation.models import CategoryKind, Policy, PolicyBand, validate_band
+from moderation.policy import Band, PolicySnapshot
+
+
+class PolicySettingsForm(forms.Form):
+    default_review_at = forms.FloatField(label="Default review at %", min_value=0, max_value=100)
+    default_reject_at = forms.FloatField(label="Default reject at %", min_value=0, max_value=100)
+    sentiment_review_below = forms.FloatField(
+        label="Sentiment review below %", min_value=0, max_value=100
+    )
+    min_confidence = forms.FloatField(
+        label="Rekognition MinConfidence %",
+        required=False,
+        help_text="Empty: the lowest review threshold of the enabled image bands.",
+        min_value=0,
+        max_value=100,
+    )
+    review_sla_seconds = forms.IntegerField(label="Review SLA (seconds)", min_value=60)
+    claim_ttl_seconds = forms.IntegerField(label="Claim length (seconds)", min_value=10)
+    comment = forms.CharField(label="What changes and why", max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        validate_band(
+            data.get("default_review_at"), data.get("default_reject_at"), prefix="default_"
+        )
+        return data
+
+    @classmethod
+    def initial_from(cls, policy: Policy) -> dict[str, Any]:
+        fields = [name for name in cls.base_fields if name != "comment"]
+        return {name: getattr(policy, name) for name in fields}
+
+
+class BandForm(forms.Form):
+    category = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=CategoryKind.choices)
+    review_at = forms.FloatField(min_value=0, max_value=100)
+    reject_at = forms.FloatField(min_value=0, max_value=100)
+    enabled = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        validate_band(data.get("review_at"), data.get("reject_at"))
+        return data
+
+
+class BaseBandFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            category = form.cleaned_data["category"]
+            if category in seen:
+                raise ValidationError(f"{category} has two bands; keep one.")
+            seen.add(category)
+
+    def bands(self) -> list[PolicyBand]:
+        return [
+            PolicyBand(**{name: form.cleaned_data[name] for name in BandForm.base_fields})
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+BandFormSet = cast(
+    type[BaseBandFormSet],
+    forms.formset_factory(BandForm, formset=BaseBandFormSet, extra=1, can_delete=True),
+)
+
+
+def band_initial(policy: Policy) -> list[dict[str, Any]]:
+    return [
+        {name: getattr(band, name) for name in BandForm.base_fields}
+        for band in policy.bands.order_by("kind", "category")
+    ]
+
+
+def proposed_snapshot(settings_form: PolicySettingsForm, bands: list[PolicyBand]) -> PolicySnapshot:
+    data = settings_form.cleaned_data
+    return PolicySnapshot(
+        version=0,
+        bands={b.category: Band(b.review_at, b.reject_at, b.enabled, b.kind) for b in bands},
+        default=Band(data["default_review_at"], data["default_reject_at"]),
+        sentiment_review_below=data["sentiment_review_below"],
+        min_confidence_override=data["min_confidence"],
+    )

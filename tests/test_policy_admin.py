@@ -1,0 +1,192 @@
+"""Threshold tuning in Django admin: versions, validation, replay before saving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from moderation import services
+from moderation.analyzers.base import ModerationLabel
+from moderation.models import AuditEvent, ImageUpload, ItemStatus, Policy
+from moderation.policy import Band, decide
+from moderation.replay import replay_preview
+from moderation.selectors import policy_current
+from moderation.tasks import analyze_image
+from tests.factories import make_user, upload_file
+from tests.test_reviews import ReviewAnalyzer
+
+pytestmark = pytest.mark.django_db
+PROPOSE = "/admin/moderation/policy/propose/"
+
+
+@pytest.fixture(autouse=True)
+def _offline() -> Iterator[None]:
+    with (
+        mock.patch("moderation.tasks.analyze_image.delay"),
+        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+    ):
+        yield
+
+
+def form_data(policy: Policy, **changes: Any) -> dict[str, Any]:
+    """The editor's POST for `policy`, with band fields changed by category: Violence=(80, 95)."""
+    data: dict[str, Any] = {
+        "default_review_at": policy.default_review_at,
+        "default_reject_at": policy.default_reject_at,
+        "sentiment_review_below": policy.sentiment_review_below,
+        "min_confidence": "",
+        "review_sla_seconds": policy.review_sla_seconds,
+        "claim_ttl_seconds": policy.claim_ttl_seconds,
+        "comment": changes.pop("comment", ""),
+    }
+    bands = list(policy.bands.order_by("kind", "category"))
+    data.update(
+        {"bands-TOTAL_FORMS": len(bands), "bands-INITIAL_FORMS": len(bands),
+         "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000}
+    )  # fmt: skip
+    for i, band in enumerate(bands):
+        review_at, reject_at = changes.get(band.category, (band.review_at, band.reject_at))
+        data.update(
+            {f"bands-{i}-category": band.category, f"bands-{i}-kind": band.kind,
+             f"bands-{i}-review_at": review_at, f"bands-{i}-reject_at": reject_at}
+        )  # fmt: skip
+        if band.enabled:
+            data[f"bands-{i}-enabled"] = "on"
+    return data
+
+
+def test_invalid_bands_are_refused_with_a_message(admin_client: Client) -> None:
+    v1 = Policy.objects.get()
+    response = admin_client.post(PROPOSE, {**form_data(v1, Violence=(90, 50)), "_save": "1"})
+    assert response.status_code == 200
+    assert "reject_at must be at least review_at" in response.content.decode()
+    response = admin_client.post(PROPOSE, {**form_data(v1), "default_review_at": 120, "_save": "1"})
+    assert "Ensure this value is less than or equal to 100." in response.content.decode()
+    assert Policy.objects.count() == 1
+
+
+def test_a_save_bumps_the_version_and_is_audited(admin_client: Client) -> None:
+    v1 = Policy.objects.get()
+    response = admin_client.post(
+        PROPOSE, {**form_data(v1, Violence=(80, 95), comment="weapons at fairs"), "_save": "1"}
+    )
+    assert response.status_code == 302
+    v2 = Policy.objects.get(version=2)
+    assert v2.bands.get(category="Violence").review_at == 80
+    assert v1.bands.get(category="Violence").review_at == 50  # the old version is untouched
+    assert v2.created_by is not None and v2.comment == "weapons at fairs"
+    event = AuditEvent.objects.get(action="policy_change")
+    assert (event.item_kind, event.policy_version) == ("policy", 2)
+    assert event.note == "Violence 50/90 → 80/95"
+    listing = admin_client.get("/admin/moderation/policy/").content.decode()
+    assert "Violence 50/90 → 80/95" in listing
+
+
+def test_a_decision_after_the_save_obeys_the_new_version(admin_client: Client) -> None:
+    before = services.image_upload_create(owner=make_user(), upload=upload_file())
+    analyze_image.apply(args=(str(before.id),))
+    before.refresh_from_db()
+    assert (before.status, before.policy_version) == (ItemStatus.IN_REVIEW, 1)  # Weapons 70
+
+    v1 = Policy.objects.get()
+    admin_client.post(PROPOSE, {**form_data(v1, Violence=(80, 95)), "_save": "1"})
+    after = services.image_upload_create(owner=make_user(), upload=upload_file())
+    analyze_image.apply(args=(str(after.id),))
+
+    after.refresh_from_db()
+    assert (after.status, after.policy_version) == (ItemStatus.APPROVED, 2)
+
+
+def test_restoring_an_old_version_makes_a_new_one(admin_client: Client) -> None:
+    v1 = Policy.objects.get()
+    admin_client.post(PROPOSE, {**form_data(v1, Violence=(80, 95)), "_save": "1"})
+    page = admin_client.get(f"/admin/moderation/policy/{v1.pk}/propose/").content.decode()
+    assert "Starting from version 1" in page
+    admin_client.post(f"/admin/moderation/policy/{v1.pk}/propose/", {**form_data(v1), "_save": "1"})
+    v3 = Policy.objects.get(version=3)
+    assert v3.bands.get(category="Violence").review_at == 50
+
+
+def test_only_staff_reach_the_editor() -> None:
+    client = Client()
+    client.force_login(make_user())
+    assert client.get(PROPOSE).status_code == 302  # to the admin login
+
+
+def stored_images(labels_per_image: list[list[dict[str, Any]]]) -> None:
+    owner = make_user()
+    ImageUpload.objects.bulk_create(
+        ImageUpload(
+            owner=owner, file_key=f"quarantine/{i}.jpg", content_type="image/jpeg",
+            sha256=f"{i:064d}", size_bytes=1, width=1, height=1, status=ItemStatus.APPROVED,
+            analyzer="aws-rekognition", labels=labels,
+        )
+        for i, labels in enumerate(labels_per_image)
+    )  # fmt: skip
+
+
+def label(name: str, confidence: float, parent: str | None = None) -> dict[str, Any]:
+    return {"name": name, "parent": parent, "confidence": confidence}
+
+
+def test_preview_counts_equal_deciding_each_item_under_the_new_bands(
+    admin_client: Client,
+) -> None:
+    fixture = [
+        [label("Weapons", 70, "Violence")],  # review → approve with Violence 80/95
+        [label("Weapons", 85, "Violence")],  # review → review
+        [label("Graphic Violence", 92, "Violence")],  # reject → review
+        [label("Explicit Nudity", 60, "Explicit")],  # review → review
+        [label("Alcohol", 10)],  # approve → approve
+        [],  # approve → approve
+    ] * 5
+    stored_images(fixture)
+    current = policy_current()
+    proposed = type(current)(
+        version=0,
+        bands={**current.bands, "Violence": Band(80, 95)},
+        default=current.default,
+    )
+
+    preview = replay_preview(current=current, proposed=proposed, limit=10_000)
+
+    expected: dict[tuple[str, str], int] = {}
+    for labels in fixture:
+        found = [ModerationLabel(x["name"], x["confidence"], x["parent"] or "") for x in labels]
+        move = (decide(found, current).outcome.value, decide(found, proposed).outcome.value)
+        expected[move] = expected.get(move, 0) + 1
+    assert dict(preview.moves) == expected
+    assert dict(preview.moves) == {
+        ("in_review", "approved"): 5, ("in_review", "in_review"): 10,
+        ("rejected", "in_review"): 5, ("approved", "approved"): 10,
+    }  # fmt: skip
+    assert preview.by_category == {
+        ("Violence", "in_review", "approved"): 5, ("Violence", "rejected", "in_review"): 5,
+    }  # fmt: skip
+    assert preview.changed == 10
+
+    v1 = Policy.objects.get()
+    page = admin_client.post(PROPOSE, {**form_data(v1, Violence=(80, 95)), "_preview": "1"})
+    html = page.content.decode()
+    assert "Impact on 30 recent items: 10 would change" in html
+    assert "<td>Violence</td><td>rejected</td><td>in_review</td>" in html
+    assert Policy.objects.count() == 1  # a preview saves nothing
+
+
+def test_replaying_10000_items_takes_a_bounded_number_of_queries() -> None:
+    stored_images([[label("Weapons", float(i % 100), "Violence")] for i in range(10_000)])
+    current = policy_current()
+    proposed = type(current)(
+        version=0, bands={**current.bands, "Violence": Band(80, 95)}, default=current.default
+    )
+    with CaptureQueriesContext(connection) as queries:
+        preview = replay_preview(current=current, proposed=proposed, limit=10_000)
+    assert preview.items == 10_000
+    assert len(queries) == 2  # one per kind of item
+    assert preview.moves[("in_review", "approved")] == 3000  # confidences 50–79, 100 each
