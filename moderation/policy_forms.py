@@ -43,7 +43,8 @@ class PolicySettingsForm(forms.Form):
 
 class BandForm(forms.Form):
     category = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=CategoryKind.choices)
+    # With an initial value, the blank row for a new band counts as untouched until typed in.
+    kind = forms.ChoiceField(choices=CategoryKind.choices, initial=CategoryKind.IMAGE)
     review_at = forms.FloatField(min_value=0, max_value=100)
     reject_at = forms.FloatField(min_value=0, max_value=100)
     enabled = forms.BooleanField(required=False)
@@ -58,9 +59,9 @@ class BaseBandFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         seen: set[str] = set()
         for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            category = form.cleaned_data.get("category") if form.is_valid() else None
+            if not category or form.cleaned_data.get("DELETE"):
                 continue
-            category = form.cleaned_data["category"]
             if category in seen:
                 raise ValidationError(f"{category} has two bands; keep one.")
             seen.add(category)

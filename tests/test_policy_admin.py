@@ -46,9 +46,11 @@ def form_data(policy: Policy, **changes: Any) -> dict[str, Any]:
         "comment": changes.pop("comment", ""),
     }
     bands = list(policy.bands.order_by("kind", "category"))
+    # One blank row more, as the browser sends it: only its select has a value.
     data.update(
-        {"bands-TOTAL_FORMS": len(bands), "bands-INITIAL_FORMS": len(bands),
-         "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000}
+        {"bands-TOTAL_FORMS": len(bands) + 1, "bands-INITIAL_FORMS": len(bands),
+         "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000,
+         f"bands-{len(bands)}-kind": "image"}
     )  # fmt: skip
     for i, band in enumerate(bands):
         review_at, reject_at = changes.get(band.category, (band.review_at, band.reject_at))
@@ -111,6 +113,18 @@ def test_restoring_an_old_version_makes_a_new_one(admin_client: Client) -> None:
     admin_client.post(f"/admin/moderation/policy/{v1.pk}/propose/", {**form_data(v1), "_save": "1"})
     v3 = Policy.objects.get(version=3)
     assert v3.bands.get(category="Violence").review_at == 50
+
+
+def test_a_band_can_be_added_in_the_blank_row(admin_client: Client) -> None:
+    v1 = Policy.objects.get()
+    data = form_data(v1)
+    blank = data["bands-TOTAL_FORMS"] - 1
+    data.update(
+        {f"bands-{blank}-category": "Weapons", f"bands-{blank}-review_at": 80,
+         f"bands-{blank}-reject_at": 99, f"bands-{blank}-enabled": "on", "_save": "1"}
+    )  # fmt: skip
+    assert admin_client.post(PROPOSE, data).status_code == 302
+    assert Policy.objects.get(version=2).bands.get(category="Weapons").review_at == 80
 
 
 def test_only_staff_reach_the_editor() -> None:
