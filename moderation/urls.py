@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moderation import api, review_api, review_views, views
+from moderation import api, review_api, review_views, stats_views, views
 
 urlpatterns = [
     path("upload/", views.upload, name="upload"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/bulk/<uuid:bulk_id>/undo/", review_views.bulk_undo, name="review-bulk-undo"),
     path("review/history/", review_views.history, name="review-history"),
     path("review/preferences/", review_views.preferences, name="review-preferences"),
+    path("review/stats/", stats_views.stats, name="review-stats"),
     path("review/<uuid:review_id>/", review_views.item, name="review-item"),
     path("review/<uuid:review_id>/decide/", review_views.decide, name="review-decide"),
     path("review/<uuid:review_id>/renew/", review_views.renew, name="review-renew"),
