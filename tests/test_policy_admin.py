@@ -88,6 +88,8 @@ def test_a_save_bumps_the_version_and_is_audited(admin_client: Client) -> None:
     assert event.note == "Violence 50/90 → 80/95"
     listing = admin_client.get("/admin/moderation/policy/").content.decode()
     assert "Violence 50/90 → 80/95" in listing
+    history = admin_client.get("/review/history/?action=policy_change").content.decode()
+    assert "policy v2" in history and "Violence 50/90 → 80/95" in history
 
 
 def test_a_decision_after_the_save_obeys_the_new_version(admin_client: Client) -> None:
