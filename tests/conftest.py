@@ -3,13 +3,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+
+from moderation.models import AnalysedItem, ItemStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,6 +72,20 @@ def s3(aws_environment: None, settings: Any, tmp_path: Path) -> Iterator[Any]:
 def s3_keys(client: Any) -> list[str]:
     listing = client.list_objects_v2(Bucket=S3_BUCKET).get("Contents", [])
     return sorted(item["Key"] for item in listing)
+
+
+Item = TypeVar("Item", bound=AnalysedItem)
+
+
+def wait_until_decided(model: type[Item], item_id: str, timeout: float = 90) -> Item:
+    """Poll the database until a worker has taken the item out of `pending`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        item = model._default_manager.get(id=item_id)
+        if item.status != ItemStatus.PENDING:
+            return item
+        time.sleep(0.2)
+    raise AssertionError(f"{model.KIND} {item_id} still pending after {timeout} s")
 
 
 def clean_env(**overrides: str) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,9 @@ from django.test import Client
 
 from feedback.models import Feedback
 from moderation.models import ItemStatus
+from tests.conftest import wait_until_decided
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until_decided(feedback_id: str, timeout: float = 90) -> Feedback:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        feedback = Feedback.objects.get(id=feedback_id)
-        if feedback.status != ItemStatus.PENDING:
-            return feedback
-        time.sleep(0.2)
-    raise AssertionError(f"feedback {feedback_id} still pending after {timeout} s")
 
 
 def send(client: Client, text: str) -> str:
@@ -42,7 +32,7 @@ def test_feedback_is_analysed_and_filed_by_the_worker(
         client, "Great product, fast delivery, I love it! Mail me at ada@example.com."
     )
 
-    feedback = wait_until_decided(feedback_id)
+    feedback = wait_until_decided(Feedback, feedback_id)
 
     assert feedback.status == ItemStatus.APPROVED, feedback.reasons
     assert feedback.analyzer == "local-text"
@@ -57,6 +47,8 @@ def test_feedback_is_analysed_and_filed_by_the_worker(
 
 
 def test_a_threat_is_held_back_by_the_worker(celery_worker_process: subprocess.Popen[str]) -> None:
-    feedback = wait_until_decided(send(Client(), "I know where you live and I will kill you."))
+    feedback = wait_until_decided(
+        Feedback, send(Client(), "I know where you live and I will kill you.")
+    )
     assert feedback.status in {ItemStatus.REJECTED, ItemStatus.IN_REVIEW}
     assert any(reason["label"] == "VIOLENCE_OR_THREAT" for reason in feedback.reasons)

@@ -15,19 +15,10 @@ from django.test import Client
 from moderation import services
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, Policy, PolicyBand
 from project.celery import app as celery_app
+from tests.conftest import wait_until_decided
 from tests.factories import image_bytes, make_user
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until_decided(image_id: str, timeout: float = 90) -> ImageUpload:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        image = ImageUpload.objects.get(id=image_id)
-        if image.status != ItemStatus.PENDING:
-            return image
-        time.sleep(0.2)
-    raise AssertionError(f"image {image_id} still pending after {timeout} s")
 
 
 def upload(client: Client, content: bytes) -> str:
@@ -64,7 +55,7 @@ def client() -> Client:
 def test_upload_is_analysed_by_the_worker(
     celery_worker_process: subprocess.Popen[str], client: Client, tmp_path: Path
 ) -> None:
-    image = wait_until_decided(upload(client, image_bytes(size=(320, 240))))
+    image = wait_until_decided(ImageUpload, upload(client, image_bytes(size=(320, 240))))
 
     # A flat blue picture: the local model scores it far below any band.
     assert image.status == ItemStatus.APPROVED
@@ -89,13 +80,13 @@ def test_policy_decides_in_the_worker_and_duplicates_are_not_analysed_twice(
         sentiment_review_below=v1.sentiment_review_below,
     )
     content = image_bytes(size=(200, 200), color=(10, 200, 30))
-    first = wait_until_decided(upload(client, content))
+    first = wait_until_decided(ImageUpload, upload(client, content))
     assert first.status == ItemStatus.IN_REVIEW
     assert first.policy_version == 2
     assert first.reasons[0]["label"] == "Explicit"
     assert first.reasons[0]["threshold"] == 0
 
-    second = wait_until_decided(upload(client, content))
+    second = wait_until_decided(ImageUpload, upload(client, content))
     assert second.labels == first.labels
     event = AuditEvent.objects.get(item_id=second.id)
     assert event.note == f"labels reused from image {first.id}"
@@ -115,4 +106,4 @@ def test_broker_down_at_upload_is_analysed_after_the_requeue_job(
 
     ImageUpload.objects.filter(id=image_id).update(created_at=image.created_at.replace(year=2000))
     assert services.images_requeue_pending() == 1
-    assert wait_until_decided(image_id).status == ItemStatus.APPROVED
+    assert wait_until_decided(ImageUpload, image_id).status == ItemStatus.APPROVED
