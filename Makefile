@@ -1,4 +1,4 @@
-.PHONY: run test lint fix lock
+.PHONY: run test lint fix lock bench
 
 run:  ## set up and run the app (web + worker + beat)
 	bin/dev
@@ -22,3 +22,6 @@ lock:  ## re-pin every dependency after editing requirements*.txt
 	(echo "# Exact versions of every package, runtime and development. Regenerate with: make lock"; \
 	 var/lock-venv/bin/pip freeze) > constraints.txt
 	rm -rf var/lock-venv
+
+bench:  ## figures for docs/BENCHMARKS.md (not tests)
+	.venv/bin/python -m bench

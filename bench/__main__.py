@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "BENCHMARKS.md"
 DATABASE = Path("/tmp/vakt-bench.sqlite3")  # noqa: S108 — a throwaway file by design
 DATA_DIR = tempfile.mkdtemp(prefix="vakt-bench-")
-COMMAND = ".venv/bin/python -m bench  (from the project root, after ./bin/dev or ./bin/test set up .venv)"
+COMMAND = ".venv/bin/python -m bench  (from the project root; make bench)"
 NOT_YET = (
     "Not yet measured: upload latency vs synchronous baseline, pipeline throughput with "
     "1/2/4 workers, review queue at 100k/1M on PostgreSQL."
