@@ -54,7 +54,7 @@ class ImageListCreate(ListAPIView[ImageUpload]):
     def post(self, request: Request) -> Response:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
-            return too_large(declared)
+            return too_large()
         form = UploadSerializer(data=request.data)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -77,7 +77,7 @@ class ImageDetail(APIView):
         return Response(ImageSerializer(image).data)
 
 
-def too_large(size: int) -> Response:
+def too_large() -> Response:
     limit = settings.MAX_UPLOAD_BYTES
     message = f"image is larger than the limit of {limit / 1024 / 1024:g} MiB ({limit} bytes)"
     return Response({"image": [message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

@@ -44,7 +44,14 @@ class DecidedBy(models.TextChoices):
 class ItemKind(models.TextChoices):
     IMAGE = "image"
     FEEDBACK = "feedback"
-    POLICY = "policy"  # audit events of policy changes only
+
+
+class AuditSubject(models.TextChoices):
+    """What an audit event is about: an item, or the policy itself."""
+
+    IMAGE = ItemKind.IMAGE.value
+    FEEDBACK = ItemKind.FEEDBACK.value
+    POLICY = "policy"
 
 
 class CategoryKind(models.TextChoices):
@@ -257,7 +264,7 @@ class AuditEvent(models.Model):
     """Every state change of every item: who, when, from, to, why, under which policy."""
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    item_kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    item_kind = models.CharField(max_length=10, choices=AuditSubject.choices)
     item_id = models.UUIDField(db_index=True, null=True, blank=True)  # none for policy changes
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -22,9 +22,9 @@ from moderation.analyzers.base import (
 from moderation.images import process_upload
 from moderation.models import (
     AuditEvent,
+    AuditSubject,
     DecidedBy,
     ImageUpload,
-    ItemKind,
     ItemStatus,
     Policy,
     PolicyBand,
@@ -90,7 +90,7 @@ def policy_publish(
             band.policy = policy
         PolicyBand.objects.bulk_create(bands)
         AuditEvent.objects.create(
-            item_kind=ItemKind.POLICY,
+            item_kind=AuditSubject.POLICY,
             actor=created_by,
             actor_kind=DecidedBy.MODERATOR if created_by else DecidedBy.MACHINE,
             action="policy_change",

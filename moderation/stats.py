@@ -63,8 +63,8 @@ ANALYSIS = "analysis"
 DECISION = "decision"
 UNDO = "undo"
 FINAL = (ItemStatus.APPROVED, ItemStatus.REJECTED)
-# What the review queue holds (other kinds only have audit events, e.g. policy changes).
-QUEUE_KINDS = (ItemKind.IMAGE, ItemKind.FEEDBACK)
+# What the review queue holds.
+QUEUE_KINDS = tuple(ItemKind)
 
 
 @dataclass(frozen=True)
