@@ -24,4 +24,4 @@ lock:  ## re-pin every dependency after editing requirements*.txt
 	rm -rf var/lock-venv
 
 bench:  ## figures for docs/BENCHMARKS.md (not tests)
-	.venv/bin/python -m bench
+	bin/bench

@@ -1,6 +1,8 @@
 """`python -m bench`: run every scenario, print the tables, write docs/BENCHMARKS.md.
 
-Uses a throwaway SQLite database and data directory, never the developer's.
+`python -m bench 1 3` runs only those scenarios and prints them without writing the file.
+Uses a throwaway PostgreSQL database (`vakt_bench`), Redis databases 4 and 5, and a temporary
+data directory: never the developer's.
 """
 
 from __future__ import annotations
@@ -12,39 +14,27 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from bench import procs
 from bench.report import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "BENCHMARKS.md"
-DATABASE = Path("/tmp/vakt-bench.sqlite3")  # noqa: S108 — a throwaway file by design
-DATA_DIR = tempfile.mkdtemp(prefix="vakt-bench-")
-COMMAND = ".venv/bin/python -m bench  (from the project root; make bench)"
-NOT_YET = (
-    "Not yet measured: upload latency vs synchronous baseline, pipeline throughput with "
-    "1/2/4 workers, review queue at 100k/1M on PostgreSQL."
-)
+COMMAND = "make bench  (./bin/bench: starts PostgreSQL and Redis if needed, then python -m bench)"
 
 
-def setup_django() -> None:
-    DATABASE.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "project.settings"
-    os.environ["VAKT_DATA_DIR"] = DATA_DIR
-    # Dummy credentials: the Comprehend scenario must never reach a real account.
-    for name in [name for name in os.environ if name.startswith("AWS_")]:
-        del os.environ[name]
-    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
-    os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"  # noqa: S105
-    os.environ["AWS_CONFIG_FILE"] = os.devnull
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-
+def setup_django(data_dir: str) -> None:
+    os.environ.update(procs.environment(data_dir))
     import django
     from django.core.management import call_command
 
+    procs.database_create()
     django.setup()
     call_command("migrate", verbosity=0)
+    # DEBUG is off, as in production: pages need the hashed static files.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _proc_value(path: str, key: str) -> str:
@@ -81,39 +71,83 @@ def render(sections: list[tuple[str, list[Table]]], seconds: float) -> str:
         f"- Command: `{COMMAND}`",
         f"- Run time: {seconds:.0f} s",
         *machine(),
-        "- Database: a throwaway SQLite file (`/tmp/vakt-bench.sqlite3`)",
+        f"- PostgreSQL {pg_version()}, Redis {redis_version()}, all on this machine (loopback)",
         "",
     ]
     for heading, tables in sections:
         lines.extend([f"## {heading}", ""])
         lines.extend(table.markdown() for table in tables)
-    lines.extend(["## Not yet measured", "", NOT_YET, ""])
     return "\n".join(lines)
 
 
-def main() -> int:
-    started = time.perf_counter()
-    setup_django()
-    from bench import comprehend, local_models, replay
+def pg_version() -> str:
+    from django.db import connection
 
-    # Local models first, so their RSS is not inflated by the replay's 100,000 rows.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return str(cursor.fetchone()[0]).split()[0]
+
+
+def redis_version() -> str:
+    import redis
+
+    return str(redis.Redis.from_url(procs.BROKER_URL).info()["redis_version"])
+
+
+def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]:
+    from bench import comprehend, local_models, pipeline, queue_scale, replay
+
+    return {
+        "1": lambda: [pipeline.upload_latency(data_dir, logs)],
+        "2": lambda: [pipeline.throughput(data_dir, logs)],
+        "3": queue_scale.run,
+        "4": lambda: [replay.run()],
+        "5": comprehend.run,
+        "6": local_models.run,
+    }
+
+
+HEADINGS = {
+    "1": "1. Upload latency vs the synchronous baseline",
+    "2": "2. Pipeline throughput",
+    "3": "3. Review queue at scale",
+    "4": "4. Policy replay",
+    "5": "5. Comprehend calls per message",
+    "6": "6. Local models",
+}
+# Local models first, so their RSS is not inflated by the rows and workers of the others.
+ORDER = ("6", "4", "5", "3", "1", "2")
+
+
+def main(argv: list[str]) -> int:
+    wanted = argv or list(ORDER)
+    if unknown := set(wanted) - set(HEADINGS):
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–6", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    data_dir = tempfile.mkdtemp(prefix="vakt-bench-")
+    logs = Path(data_dir) / "logs"
+    logs.mkdir()
+    setup_django(data_dir)
     results: dict[str, list[Table]] = {}
-    for heading, run in (
-        ("3. Local models", local_models.run),
-        ("1. Policy replay", lambda: [replay.run()]),
-        ("2. Comprehend calls per message", comprehend.run),
-    ):
-        print(f"== {heading}", file=sys.stderr, flush=True)
-        results[heading] = run()
-        for table in results[heading]:
-            print(table.markdown(), flush=True)
-    sections = sorted(results.items())
-    OUTPUT.write_text(render(sections, time.perf_counter() - started), encoding="utf-8")
-    print(f"Wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
-    DATABASE.unlink(missing_ok=True)
-    shutil.rmtree(DATA_DIR, ignore_errors=True)
+    try:
+        runs = scenarios(data_dir, logs)
+        for number in (n for n in ORDER if n in wanted):
+            print(f"== {HEADINGS[number]}", file=sys.stderr, flush=True)
+            results[number] = runs[number]()
+            for table in results[number]:
+                print(table.markdown(), flush=True)
+        if not argv:
+            sections = [(HEADINGS[n], results[n]) for n in sorted(results)]
+            text = render(sections, time.perf_counter() - started)
+            OUTPUT.write_text(text, encoding="utf-8")
+            print(f"Wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+    finally:
+        procs.broker_flush()
+        procs.database_drop()
+        shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -17,7 +17,7 @@ from feedback.serializers import (
     FeedbackInputSerializer,
     FeedbackSerializer,
 )
-from project import ratelimit
+from project import api_errors, ratelimit
 
 
 def sender_ident(request: Request) -> str:
@@ -46,7 +46,15 @@ class FeedbackCreate(APIView):
     permission_classes = [AllowAny]  # a shop's customers need no account to give feedback
     throttle_classes = [FeedbackThrottle]
 
-    @extend_schema(request=FeedbackInputSerializer, responses={202: FeedbackCreatedSerializer})
+    @extend_schema(
+        request=FeedbackInputSerializer,
+        responses={
+            202: FeedbackCreatedSerializer,
+            400: api_errors.FIELD_ERRORS,
+            415: api_errors.detail("The body is not JSON or form data."),
+            429: api_errors.RATE_LIMITED,
+        },
+    )
     def post(self, request: Request) -> Response:
         data = request.data
         if not isinstance(data, dict):  # a QueryDict (form data) is a dict too
@@ -68,7 +76,7 @@ class FeedbackCreate(APIView):
 class FeedbackDetail(APIView):
     permission_classes = [AllowAny]  # access is decided per message below
 
-    @extend_schema(responses={200: FeedbackSerializer})
+    @extend_schema(responses={200: FeedbackSerializer, 404: api_errors.NOT_FOUND})
     def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
         feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
         if feedback is None:

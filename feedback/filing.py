@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from feedback.models import Feedback
 from moderation.models import ItemStatus
+from moderation.pipeline import StorageError
+
+logger = logging.getLogger(__name__)
 
 
 def document_key(feedback: Feedback) -> str:
@@ -53,21 +59,62 @@ def document(feedback: Feedback) -> dict[str, object]:
 
 
 def file_document(feedback: Feedback) -> str:
-    """Write the document at its key (replacing an earlier copy there) and return the key."""
+    """Write the document at its key (replacing an earlier copy there) and return the key.
+    Raises StorageError, to be retried."""
     key = document_key(feedback)
     body = json.dumps(document(feedback), ensure_ascii=False, indent=2).encode()
-    # Storages rename instead of overwriting; a retried write must land on the same key.
-    if default_storage.exists(key):
-        default_storage.delete(key)
-    saved = default_storage.save(key, ContentFile(body))
+    try:
+        # Storages rename instead of overwriting; a retried write must land on the same key.
+        if default_storage.exists(key):
+            default_storage.delete(key)
+        saved = default_storage.save(key, ContentFile(body))
+    except Exception as exc:
+        raise StorageError(f"could not file the document of feedback {feedback.id}: {exc}") from exc
     if saved != key:
-        raise RuntimeError(f"document for {feedback.id} was stored as {saved}, not {key}")
+        default_storage.delete(saved)
+        raise StorageError(f"document for {feedback.id} was stored as {saved}, not {key}")
     return key
 
 
 def move_document(feedback: Feedback, old_key: str) -> str:
-    """Re-file after a change of sentiment or status; the old copy goes once the new one exists."""
+    """Re-file after a change of sentiment or status, inside the transaction that saves the new
+    route: the new copy is written now, the old one goes once the new route has committed (a
+    failed transaction must still find its document where the row says)."""
     key = file_document(feedback)
     if old_key and old_key != key:
-        default_storage.delete(old_key)
+        transaction.on_commit(lambda: discard_document_soon(feedback_id=feedback.id, key=old_key))
     return key
+
+
+def discard_document(*, feedback_id: uuid.UUID, key: str) -> bool:
+    """Delete a document its message no longer points at; returns whether it did. The row stays
+    locked meanwhile, so a concurrent re-filing to the same key waits. Raises StorageError."""
+    with transaction.atomic():
+        route = (
+            Feedback.objects.select_for_update()
+            .filter(id=feedback_id)
+            .values_list("route", flat=True)
+            .first()
+        )
+        if route == key:
+            return False
+        try:
+            default_storage.delete(key)
+        except Exception as exc:
+            raise StorageError(f"could not delete {key}: {exc}") from exc
+    return True
+
+
+def discard_document_soon(*, feedback_id: uuid.UUID, key: str) -> None:
+    """After the commit that moved a document: delete the old copy now, or leave it to a
+    retrying task."""
+    from feedback.tasks import discard_document as discard_later
+
+    try:
+        discard_document(feedback_id=feedback_id, key=key)
+    except Exception:  # never fail the request whose change has committed
+        logger.warning("could not delete %s; a task will retry", key)
+        try:
+            discard_later.delay(str(feedback_id), key)
+        except Exception:
+            logger.exception("could not queue the deletion of %s", key)

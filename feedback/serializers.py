@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
-from feedback.models import Feedback
+from feedback.models import MAX_TEXT_CHARS, Feedback
 
 
 class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
@@ -36,4 +36,4 @@ class FeedbackInputSerializer(serializers.Serializer[dict[str, object]]):
     """For the schema only: the view checks the raw value, since DRF's CharField would turn
     a number into a string."""
 
-    text = serializers.CharField(max_length=20_000)
+    text = serializers.CharField(min_length=1, max_length=MAX_TEXT_CHARS)

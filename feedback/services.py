@@ -18,7 +18,7 @@ from feedback.policy import decide_feedback
 from moderation import pipeline
 from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
 from moderation.models import DecidedBy, ItemStatus
-from moderation.policy import Decision
+from moderation.policy import Decision, finite_or_none
 from moderation.selectors import policy_current
 
 
@@ -71,14 +71,18 @@ def feedback_requeue_pending(*, limit: int = 500) -> int:
 
 def feedback_analyze(*, feedback_id: uuid.UUID) -> Feedback | None:
     """Analyse a pending message and let the policy decide; idempotent. Raises
-    TransientAnalyzerError to be retried later; every other failure sends it to review."""
+    one of `pipeline.TRANSIENT_ERRORS` to be retried later; every other failure sends it to
+    review."""
     lease = pipeline.item_claim(Feedback, feedback_id)
     if lease is None:
         return None
-    analysis = pipeline.analyse_or_fail(lease, lambda: get_text_analyzer().analyze(lease.item.text))
-    if analysis is None:
-        return None
-    return _feedback_apply(lease, analysis)
+    with pipeline.lease_released_on_error(lease):
+        analysis = pipeline.analyse_or_fail(
+            lease, lambda: get_text_analyzer().analyze(lease.item.text)
+        )
+        if analysis is None:
+            return None
+        return _feedback_apply(lease, analysis)
 
 
 def feedback_analysis_gave_up(*, feedback_id: uuid.UUID, error: str) -> Feedback | None:
@@ -171,8 +175,15 @@ def _analysis_fields(text: str, analysis: TextAnalysis) -> dict[str, object]:
         "language_confidence": analysis.language_confidence,
         "sentiment": analysis.sentiment or "",
         "sentiment_set_by": "machine" if analysis.sentiment else "",
-        "sentiment_scores": analysis.scores.as_dict() if analysis.scores else None,
-        "toxicity": [{"name": t.name, "confidence": t.confidence} for t in analysis.toxicity],
+        # JSON has no NaN: a broken score is stored as null (and the policy sent it to review).
+        "sentiment_scores": (
+            {name: finite_or_none(value) for name, value in analysis.scores.as_dict().items()}
+            if analysis.scores
+            else None
+        ),
+        "toxicity": [
+            {"name": t.name, "confidence": finite_or_none(t.confidence)} for t in analysis.toxicity
+        ],
         "pii": [
             {"type": p.type, "begin": p.begin, "end": p.end, "confidence": p.confidence}
             for p in analysis.pii

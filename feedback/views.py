@@ -26,15 +26,17 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
         wait = ratelimit.hit(scope="feedback", ident=ident, rate=settings.FEEDBACK_RATE)
         if wait is not None:
             error = f"Too many messages (limit {settings.FEEDBACK_RATE}); try again in {wait} s."
+            context = {"text": text, "error": error, "max_chars": MAX_TEXT_CHARS}
+            page = render(request, "feedback/form.html", context, status=429)
+            return ratelimit.with_retry_after(page, wait)
+        author = request.user if request.user.is_authenticated else None
+        try:
+            feedback = services.feedback_create(text=text, author=author)
+        except services.FeedbackRejected as exc:
+            error = exc.message
         else:
-            author = request.user if request.user.is_authenticated else None
-            try:
-                feedback = services.feedback_create(text=text, author=author)
-            except services.FeedbackRejected as exc:
-                error = exc.message
-            else:
-                selectors.remember_in_session(request, feedback)
-                return redirect("feedback-status", feedback_id=feedback.id)
+            selectors.remember_in_session(request, feedback)
+            return redirect("feedback-status", feedback_id=feedback.id)
     status = 400 if error else 200
     context = {"text": text, "error": error, "max_chars": MAX_TEXT_CHARS}
     return render(request, "feedback/form.html", context, status=status)

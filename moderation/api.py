@@ -16,7 +16,7 @@ from moderation import selectors, services
 from moderation.images import ImageRejected
 from moderation.models import ImageUpload
 from moderation.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
-from project import ratelimit
+from project import api_errors, ratelimit
 
 # Multipart framing around the file: a body this much over the limit is too large for sure.
 MULTIPART_SLACK_BYTES = 64 * 1024
@@ -49,7 +49,14 @@ class ImageListCreate(ListAPIView[ImageUpload]):
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
-        responses={202: ImageCreatedSerializer},
+        responses={
+            202: ImageCreatedSerializer,
+            400: api_errors.FIELD_ERRORS,
+            401: api_errors.UNAUTHENTICATED,
+            413: api_errors.FIELD_ERRORS,
+            415: api_errors.detail("The body is not multipart/form-data."),
+            429: api_errors.RATE_LIMITED,
+        },
     )
     def post(self, request: Request) -> Response:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -69,7 +76,13 @@ class ImageListCreate(ListAPIView[ImageUpload]):
 
 
 class ImageDetail(APIView):
-    @extend_schema(responses={200: ImageSerializer})
+    @extend_schema(
+        responses={
+            200: ImageSerializer,
+            401: api_errors.UNAUTHENTICATED,
+            404: api_errors.NOT_FOUND,
+        }
+    )
     def get(self, request: Request, image_id: uuid.UUID) -> Response:
         image = selectors.image_get_for_user(user=request.user, image_id=image_id)
         if image is None:

@@ -1,8 +1,45 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save, pre_delete
+
+        # However an account is deleted (admin, shell, `delete_user`), its files go with it.
+        pre_delete.connect(_erase_user, sender=get_user_model(), dispatch_uid="vakt-erase-user")
+        # Queue counters follow entries created or deleted by any path (cascades included);
+        # decisions and undos, which are UPDATEs, move them in moderation/reviews.py.
+        post_save.connect(
+            _review_entry_saved, sender="moderation.ReviewItem", dispatch_uid="vakt-queue-add"
+        )
+        post_delete.connect(
+            _review_entry_deleted, sender="moderation.ReviewItem", dispatch_uid="vakt-queue-del"
+        )
+
+
+def _erase_user(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    from moderation.retention import user_erase
+
+    user_erase(user=instance)
+
+
+def _review_entry_saved(sender: type[Any], instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and instance.resolved_at is None:
+        from moderation.queue_counts import queue_count_add
+
+        queue_count_add(kind=instance.kind, reason=instance.reason, delta=1)
+
+
+def _review_entry_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    if instance.resolved_at is None:
+        from moderation.queue_counts import queue_count_add
+
+        queue_count_add(kind=instance.kind, reason=instance.reason, delta=-1)

@@ -47,11 +47,12 @@ class ItemKind(models.TextChoices):
 
 
 class AuditSubject(models.TextChoices):
-    """What an audit event is about: an item, or the policy itself."""
+    """What an audit event is about: an item, the policy itself, or sign-in (lock-outs)."""
 
     IMAGE = ItemKind.IMAGE.value
     FEEDBACK = ItemKind.FEEDBACK.value
     POLICY = "policy"
+    ACCOUNT = "account"
 
 
 class CategoryKind(models.TextChoices):
@@ -170,6 +171,9 @@ class AnalysedItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
+    # When the content (stored file or document, and feedback's text) was deleted, by the
+    # retention job or with its submitter's account; the row and its decision stay.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -178,11 +182,17 @@ class AnalysedItem(models.Model):
 class ImageUpload(AnalysedItem):
     KIND = ItemKind.IMAGE
 
+    # Empty once the account is deleted: decided images stay, anonymised, for the statistics.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="images",
     )
-    # Name in the default storage: quarantine/<id>.<ext>, then images/approved/<id>.<ext>.
-    file_key = models.CharField(max_length=255)
+    # Name in the default storage: quarantine/<id>.<ext>, then images/approved/<id>.<ext>;
+    # empty once the file is purged (see purged_at).
+    file_key = models.CharField(max_length=255, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=50)
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -226,10 +236,44 @@ class ReviewItem(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["resolved_at", "created_at"], name="review_open_age")]
+        indexes = [
+            models.Index(fields=["resolved_at", "created_at"], name="review_open_age"),
+            # The open queue in its two orders. Partial: PostgreSQL cannot read a created_at
+            # order out of (resolved_at, created_at) when the condition is IS NULL, and it
+            # would scan every open row instead (docs/BENCHMARKS.md, scenario 3).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(resolved_at__isnull=True),
+                name="review_open_oldest",
+            ),
+            models.Index(
+                models.F("priority").desc(),
+                "created_at",
+                condition=Q(resolved_at__isnull=True),
+                name="review_open_priority",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"review {self.kind} {self.id}"
+
+
+class ReviewQueueCount(models.Model):
+    """Open queue entries per kind and reason, changed in the same transactions as the entries
+    (moderation/queue_counts.py), so the queue page reads a few rows instead of counting a
+    million."""
+
+    kind = models.CharField(max_length=10, choices=ItemKind.choices)
+    reason = models.CharField(max_length=100, blank=True)
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reason"], name="review_count_kind_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reason or '-'}: {self.open}"
 
 
 class BulkAction(models.Model):

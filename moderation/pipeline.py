@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -25,6 +26,16 @@ from moderation.policy import REVIEW
 logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item", bound=AnalysedItem)
+
+
+class StorageError(Exception):
+    """A file could not be written, copied or deleted: worth retrying later."""
+
+
+# Failures that say nothing about the item itself (a throttled analyzer, a dropped database
+# connection, a storage hiccup): the task releases its lease and retries with backoff.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+TRANSIENT_ERRORS = (TransientAnalyzerError, StorageError, *DATABASE_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,44 @@ def item_release(lease: Lease[Any]) -> None:
     type(lease.item)._default_manager.filter(id=lease.item.id, analysis_token=lease.token).update(
         analysis_token=None
     )
+
+
+def item_lease_wait(model: type[AnalysedItem], item_id: uuid.UUID) -> float | None:
+    """Seconds until another worker's live lease on a pending item runs out, or None when the
+    item is decided or free. A re-delivered message (its worker died) waits that long, then
+    takes the item over, instead of being dropped while the dead worker's lease still holds."""
+    started = (
+        model._default_manager.filter(
+            id=item_id, status=ItemStatus.PENDING, analysis_token__isnull=False
+        )
+        .values_list("analysis_started_at", flat=True)
+        .first()
+    )
+    if started is None:
+        return None
+    ends = started + timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS)
+    return max((ends - timezone.now()).total_seconds(), 0.0)
+
+
+@contextmanager
+def lease_released_on_error(lease: Lease[Any]) -> Iterator[None]:
+    """Give the item back at once when the work fails for a transient reason, so the retry
+    (or another worker) can claim it without waiting for the lease to run out."""
+    try:
+        yield
+    except TRANSIENT_ERRORS as exc:
+        if isinstance(exc, DATABASE_ERRORS) and not transaction.get_connection().in_atomic_block:
+            # A dropped connection is unusable: close it, so the release gets a fresh one.
+            close_old_connections()
+        try:
+            item_release(lease)
+        except DATABASE_ERRORS:
+            logger.warning(
+                "could not release %s %s; its lease runs out by itself",
+                lease.item.KIND,
+                lease.item.id,
+            )
+        raise
 
 
 def item_decide(
@@ -113,12 +162,12 @@ Result = TypeVar("Result")
 
 
 def analyse_or_fail(lease: Lease[Any], analyse: Callable[[], Result]) -> Result | None:
-    """Run the analyzer. Throttling and connection errors release the lease and propagate,
-    for the task to retry; any other failure sends the item to review and gives None."""
+    """Run the analyzer. Throttling, connection, database and storage errors propagate, for the
+    task to retry (run it inside `lease_released_on_error`); any other failure sends the item
+    to review and gives None."""
     try:
         return analyse()
-    except TransientAnalyzerError:
-        item_release(lease)
+    except TRANSIENT_ERRORS:
         raise
     except AnalyzerError as exc:
         item_fail(lease, f"analysis failed: {exc}")
@@ -185,7 +234,8 @@ def items_requeue_pending(
     now = timezone.now()
     # Never queued (broker down at upload): soon. Queued long ago and still untouched: a
     # message was lost (e.g. Redis restarted without persistence).
-    lost = Q(queued_at__isnull=True, created_at__lt=now - timedelta(seconds=30)) | Q(
+    unqueued = timedelta(seconds=settings.PENDING_UNQUEUED_REQUEUE_AFTER_SECONDS)
+    lost = Q(queued_at__isnull=True, created_at__lt=now - unqueued) | Q(
         queued_at__lt=now - timedelta(seconds=settings.PENDING_REQUEUE_AFTER_SECONDS)
     )
     ids = list(

@@ -8,6 +8,7 @@ ancestor's, then the policy's default.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -55,10 +56,25 @@ class PolicySnapshot:
         return max(0.0, min([self.default.review_at, *enabled]))
 
 
+def is_percentage(value: object) -> bool:
+    """A confidence the bands can judge: a finite number from 0 to 100."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= 100
+    )
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """JSON (and PostgreSQL's jsonb) has no NaN or infinity: store those as null."""
+    return value if isinstance(value, int | float) and math.isfinite(value) else None
+
+
 @dataclass(frozen=True)
 class Reason:
     label: str
-    confidence: float
+    confidence: float | None
     band: str  # "reject" or "review"
     threshold: float | None
     category: str = ""  # where the band was set ("" for the policy default)
@@ -88,13 +104,28 @@ def decide(labels: Iterable[ModerationLabel], policy: PolicySnapshot) -> Decisio
     reasons: list[Reason] = []
     for label in labels:
         category, band = policy.band_for(label)
+        if not is_percentage(label.confidence):
+            # NaN compares false with every threshold and would slip through as "approve".
+            # A confidence that is no percentage is the analyzer's error: a person decides,
+            # even in a disabled category, since the analyzer itself is in doubt.
+            reasons.append(
+                Reason(
+                    label.name,
+                    None,
+                    REVIEW,
+                    None,
+                    category,
+                    detail=f"confidence {label.confidence!r} is not a percentage from 0 to 100",
+                )
+            )
+            continue
         if not band.enabled:
             continue
         if label.confidence >= band.reject_at:
             reasons.append(Reason(label.name, label.confidence, REJECT, band.reject_at, category))
         elif label.confidence >= band.review_at:
             reasons.append(Reason(label.name, label.confidence, REVIEW, band.review_at, category))
-    reasons.sort(key=lambda r: (r.band != REJECT, -r.confidence))
+    reasons.sort(key=lambda r: (r.band != REJECT, -(r.confidence or 0)))
     if any(reason.band == REJECT for reason in reasons):
         outcome = ItemStatus.REJECTED
     elif reasons:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -14,10 +16,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from moderation import reviews
+from feedback.models import Sentiment
+from moderation import pipeline, reviews
 from moderation.models import ItemKind, ReviewItem
-from moderation.selectors import QueueFilters, review_queue, user_is_moderator
+from moderation.selectors import (
+    AGE_FILTERS,
+    QUEUE_SORTS,
+    QueueFilters,
+    review_queue,
+    user_is_moderator,
+)
 from moderation.serializers import ReasonSerializer
+from project import api_errors
 
 
 class IsModerator(BasePermission):
@@ -57,16 +67,41 @@ class ReviewItemSerializer(serializers.ModelSerializer[ReviewItem]):
 
 class DecisionSerializer(serializers.Serializer[dict[str, object]]):
     decision = serializers.ChoiceField(choices=sorted(reviews.OUTCOMES))
-    reason = serializers.CharField()
+    reason = serializers.ChoiceField(choices=[])
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    sentiment = serializers.CharField(required=False)
+    sentiment = serializers.ChoiceField(choices=Sentiment.values, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read when used, not at import: the codes are a setting (and the schema shows them).
+        self.fields["reason"] = serializers.ChoiceField(choices=settings.REVIEW_REASON_CODES)
+
+
+REFUSALS = {
+    401: api_errors.UNAUTHENTICATED,
+    403: api_errors.NOT_MODERATOR,
+    404: api_errors.NOT_FOUND,
+    409: api_errors.detail("Another moderator holds the item, or it is already decided."),
+}
 
 
 class ReviewList(ListAPIView[ReviewItem]):
     permission_classes = [IsModerator]
     serializer_class = ReviewItemSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("kind", enum=ItemKind.values)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", enum=ItemKind.values),
+            OpenApiParameter("reason", description="Only entries queued for this reason."),
+            OpenApiParameter("older_than", enum=list(AGE_FILTERS)),
+            OpenApiParameter("sort", enum=list(QUEUE_SORTS)),
+        ],
+        responses={
+            200: ReviewItemSerializer(many=True),
+            401: api_errors.UNAUTHENTICATED,
+            403: api_errors.NOT_MODERATOR,
+        },
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -77,7 +112,7 @@ class ReviewList(ListAPIView[ReviewItem]):
 class ReviewClaim(APIView):
     permission_classes = [IsModerator]
 
-    @extend_schema(request=None, responses={200: ReviewItemSerializer})
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
     def post(self, request: Request, review_id: uuid.UUID) -> Response:
         try:
             entry = reviews.review_claim(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
@@ -91,7 +126,15 @@ class ReviewClaim(APIView):
 class ReviewDecision(APIView):
     permission_classes = [IsModerator]
 
-    @extend_schema(request=DecisionSerializer, responses={200: ReviewItemSerializer})
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={
+            200: ReviewItemSerializer,
+            400: api_errors.FIELD_ERRORS,
+            **REFUSALS,
+            503: api_errors.detail("The file store did not answer; nothing was decided."),
+        },
+    )
     def post(self, request: Request, review_id: uuid.UUID) -> Response:
         form = DecisionSerializer(data=request.data)
         if not form.is_valid():
@@ -108,4 +151,9 @@ class ReviewDecision(APIView):
             return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
         except reviews.ReviewConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except pipeline.StorageError:
+            return Response(
+                {"detail": "The file store did not answer; nothing was decided. Try again."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         return Response(ReviewItemSerializer(entry).data)

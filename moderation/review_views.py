@@ -19,10 +19,11 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from moderation import reviews, selectors
-from moderation.models import BulkAction, ReviewItem
+from moderation import pipeline, reviews, selectors
+from moderation.models import BulkAction, ItemKind, ReviewItem
 
 PAGE_SIZE = 50
 
@@ -48,7 +49,12 @@ def _moderator(request: HttpRequest) -> User:
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
     filters = selectors.QueueFilters.from_query(request.GET)
-    page = Paginator(selectors.review_queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.review_queue_counts()
+    paginator = Paginator(selectors.review_queue(filters), PAGE_SIZE)
+    if (known := counts.matching(filters)) is not None:
+        # Paginator.count is a cached_property: the counters spare it a COUNT(*) of the queue.
+        paginator.__dict__["count"] = known
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     sla = selectors.queue_timing().sla_seconds
     rows = [
@@ -67,7 +73,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "rows": rows,
-        "counts": selectors.review_queue_counts(),
+        "counts": counts,
         "reason_codes": settings.REVIEW_REASON_CODES,
         "query": query.urlencode(),
         "sla_hours": sla / 3600,
@@ -78,8 +84,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @moderator_required
 def next_item(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind") or None
-    entry = reviews.review_claim_next(moderator=_moderator(request), kind=kind)
+    kind = request.POST.get("kind")
+    entry = reviews.review_claim_next(
+        moderator=_moderator(request), kind=kind if kind in ItemKind.values else None
+    )
     if entry is None:
         messages.success(request, "The queue is empty. Nice work.")
         return redirect("review-queue")
@@ -134,6 +142,9 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     except reviews.ReviewConflict as exc:
         messages.warning(request, f"Not decided: {exc}.")
         return redirect("review-queue")
+    except pipeline.StorageError:
+        messages.error(request, "Not decided: the file store did not answer. Try again.")
+        return redirect("review-item", review_id=review_id)
     verb = "Approved" if request.POST.get("decision") == reviews.APPROVE else "Rejected"
     messages.success(request, f"{verb}.")
     if request.POST.get("then") == "next":
@@ -171,7 +182,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     blur = request.POST.get("blur_images") == "on"
     reviews.preference_set_blur(moderator=_moderator(request), blur=blur)
     messages.success(request, "Images will be " + ("blurred" if blur else "shown") + " by default.")
-    return redirect(request.POST.get("next") or "review-queue")
+    return redirect(_same_site_path(request, request.POST.get("next", "")) or "review-queue")
 
 
 @require_POST
@@ -284,6 +295,18 @@ def _undoable(request: HttpRequest) -> BulkAction | None:
     if action is None:
         del request.session["undo_bulk"]
     return action
+
+
+def _same_site_path(request: HttpRequest, target: str) -> str:
+    """`target` if it is a path on this site, else "": never an open redirect elsewhere, nor
+    a view name for redirect() to resolve, nor a header with a line break in it."""
+    if not target.startswith("/") or any(char in target for char in "\r\n\x00"):
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return target
 
 
 def _is_uuid(value: str) -> bool:

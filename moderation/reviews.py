@@ -15,13 +15,12 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from moderation import pipeline
+from moderation import pipeline, services
 from moderation.models import (
     AnalysedItem,
     BulkAction,
@@ -31,6 +30,7 @@ from moderation.models import (
     ModeratorPreference,
     ReviewItem,
 )
+from moderation.queue_counts import queue_count_add
 from moderation.selectors import queue_timing
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 APPROVE = "approve"
 REJECT = "reject"
 OUTCOMES = {APPROVE: ItemStatus.APPROVED, REJECT: ItemStatus.REJECTED}
+MAX_NOTE_CHARS = 2000
 
 
 class ReviewError(Exception):
@@ -124,6 +125,16 @@ def review_decide(
     if reason not in settings.REVIEW_REASON_CODES:
         codes = ", ".join(settings.REVIEW_REASON_CODES)
         raise ReviewError(f"reason must be one of {codes}", field="reason")
+    if sentiment:
+        # Checked for rejections too: the sentiment is stored whatever the decision.
+        _check_sentiment(sentiment)
+    if "\x00" in note:
+        raise ReviewError("note must not contain NUL characters", field="note")
+    if len(note) > MAX_NOTE_CHARS:
+        raise ReviewError(
+            f"note is {len(note)} characters; the limit is {MAX_NOTE_CHARS} characters",
+            field="note",
+        )
     entry = ReviewItem.objects.select_related("image", "feedback").filter(id=review_id).first()
     if entry is None:
         raise ReviewItem.DoesNotExist(review_id)
@@ -137,6 +148,7 @@ def review_decide(
         ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
         if not won:
             raise ReviewConflict(_conflict_message(ReviewItem.objects.get(id=review_id)))
+        queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
         outcome = OUTCOMES[decision]
         updated = (
             type(item)
@@ -185,7 +197,7 @@ def review_bulk_decide(
             review_decide(
                 review_id=review_id, moderator=moderator, decision=decision, reason=reason
             )
-        except (ReviewConflict, ReviewError, ReviewItem.DoesNotExist) as exc:
+        except (ReviewConflict, ReviewError, ReviewItem.DoesNotExist, pipeline.StorageError) as exc:
             if isinstance(exc, ReviewError) and exc.field != "sentiment":
                 raise  # a bad decision or reason is wrong for every item: say so once
             conflicts[review_id] = str(exc) or "not found"
@@ -233,6 +245,7 @@ def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:
         ReviewItem.objects.filter(id=review_id).update(
             resolved_at=None, claimed_by=None, claim_expires_at=None
         )
+        queue_count_add(kind=entry.kind, reason=entry.reason, delta=1)
         item.refresh_from_db()
         _unfile(item)
         pipeline.audit(
@@ -252,19 +265,16 @@ def _unfile(item: AnalysedItem) -> None:
     """Take back what a decision filed: an approved image returns to quarantine, a feedback
     document is removed."""
     if isinstance(item, ImageUpload):
-        if item.file_key.startswith("images/approved/"):
-            old = item.file_key
-            with default_storage.open(old, "rb") as stored:
-                new = default_storage.save(f"quarantine/{old.rsplit('/', 1)[-1]}", stored)
-            ImageUpload.objects.filter(id=item.id).update(file_key=new)
-            transaction.on_commit(lambda: default_storage.delete(old))
+        if item.file_key.startswith(f"{services.APPROVED_PREFIX}/"):
+            _move_image(item, approved=False)
         return
+    from feedback import filing
     from feedback.models import Feedback
 
     route = cast(Feedback, item).route
     if route:
         Feedback.objects.filter(id=item.id).update(route="")
-        transaction.on_commit(lambda: default_storage.delete(route))
+        transaction.on_commit(lambda: filing.discard_document_soon(feedback_id=item.id, key=route))
 
 
 def review_reveal_pii(*, review_id: uuid.UUID, moderator: User) -> str:
@@ -287,29 +297,38 @@ def preference_set_blur(*, moderator: User, blur: bool) -> ModeratorPreference:
 
 
 def _sentiment_for_approval(current: str, given: str | None) -> str:
-    from feedback.models import Sentiment
-
     chosen = given or current
     if not chosen:
         raise ReviewError(
             "sentiment is required to approve feedback the machine could not classify",
             field="sentiment",
         )
-    if chosen not in Sentiment.values:
+    _check_sentiment(chosen)
+    return chosen
+
+
+def _check_sentiment(sentiment: str) -> None:
+    from feedback.models import Sentiment
+
+    if sentiment not in Sentiment.values:
         raise ReviewError(
             f"sentiment must be one of {', '.join(Sentiment.values)}", field="sentiment"
         )
-    return chosen
 
 
 def _file_image(image: ImageUpload) -> None:
     if image.status != ItemStatus.APPROVED:
         return  # rejected files stay in quarantine until the retention job purges them
-    old = image.file_key
-    with default_storage.open(old, "rb") as stored:
-        new = default_storage.save(f"images/approved/{image.id}.{old.rsplit('.', 1)[-1]}", stored)
+    _move_image(image, approved=True)
+
+
+def _move_image(image: ImageUpload, *, approved: bool) -> None:
+    """Inside the decision's transaction: copy the file to its new place and point the row at
+    it; the old copy goes once the decision has committed. A failed copy (StorageError) undoes
+    the decision; one left over by a failed transaction is reused by the next attempt."""
+    new = services.image_file_copy(image, services.image_file_key(image, approved=approved))
     ImageUpload.objects.filter(id=image.id).update(file_key=new)
-    transaction.on_commit(lambda: default_storage.delete(old))
+    transaction.on_commit(lambda: services.image_files_tidy_soon(image_id=image.id))
 
 
 def _file_feedback(item: AnalysedItem, sentiment: str | None) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from moderation.models import ImageUpload
@@ -51,5 +53,11 @@ class ImageSerializer(serializers.ModelSerializer[ImageUpload]):
         return reverse("api-image-detail", args=[image.id])
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class ImageFileField(serializers.FileField):
+    """A file part, described as binary (not as a URL) so clients and fuzzers send bytes."""
+
+
 class UploadSerializer(serializers.Serializer[dict[str, object]]):
-    image = serializers.FileField(allow_empty_file=True)
+    # Emptiness and everything else about the content is judged by decoding it.
+    image = ImageFileField(allow_empty_file=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -31,6 +32,8 @@ from moderation.models import (
 )
 from moderation.policy import Decision, decide
 from moderation.selectors import policy_current
+
+logger = logging.getLogger(__name__)
 
 QUARANTINE = "quarantine"
 APPROVED_PREFIX = "images/approved"
@@ -153,7 +156,7 @@ def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
                 id=image_id,
                 owner=owner,
                 file_key=stored,
-                original_name=(upload.name or "")[-255:],
+                original_name=upload_display_name(upload.name),
                 content_type=processed.content_type,
                 sha256=processed.sha256,
                 size_bytes=len(processed.content),
@@ -166,6 +169,18 @@ def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
         default_storage.delete(stored)
         raise
     return image
+
+
+def upload_display_name(name: str | None) -> str:
+    """The client's file name, for showing back to its owner only: never a storage key.
+
+    Django's multipart parser already drops directories and unprintable characters; uploads
+    can also come from other code, so the same rules hold here: the last path component, no
+    control or bidirectional-override characters (which can disguise "gpj.exe" as "exe.jpg"),
+    and at most 255 characters, keeping the end where the extension is."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable())
+    return "" if name in {".", ".."} else name[-255:]
 
 
 def image_queue_analysis(*, image_id: uuid.UUID) -> bool:
@@ -205,33 +220,38 @@ def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | 
 
 def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
     """Analyse a pending image and let the policy decide. Idempotent: a decided image is left
-    alone. Raises TransientAnalyzerError when the analyzer should be tried again later; every
-    other failure sends the image to human review. Never approves on an error."""
+    alone (but for finishing its file move). Raises one of `pipeline.TRANSIENT_ERRORS` when
+    the work should be tried again later; every other failure sends the image to human
+    review. Never approves on an error."""
     lease = pipeline.item_claim(ImageUpload, image_id)
     if lease is None:
+        # Decided already (a re-delivered or duplicate message), or another worker holds it.
+        # If the decision's clean-up failed, this is its retry.
+        image_files_tidy(image_id=image_id)
         return None
-    image = lease.item
-    analyzer = get_image_analyzer()
-    policy = policy_current()
+    with pipeline.lease_released_on_error(lease):
+        image = lease.item
+        analyzer = get_image_analyzer()
+        policy = policy_current()
 
-    def analyse() -> ImageAnalysis:
-        reused = _analysis_reused(image, analyzer.name)
-        if reused is not None:
-            return reused
-        with default_storage.open(image.file_key, "rb") as stored:
-            content = stored.read()
-        source = ImageSource(
-            key=image.file_key,
-            content=content,
-            content_type=image.content_type,
-            s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
-        )
-        return analyzer.analyze(source, min_confidence=policy.min_confidence)
+        def analyse() -> ImageAnalysis:
+            reused = _analysis_reused(image, analyzer.name)
+            if reused is not None:
+                return reused
+            with default_storage.open(image.file_key, "rb") as stored:
+                content = stored.read()
+            source = ImageSource(
+                key=image.file_key,
+                content=content,
+                content_type=image.content_type,
+                s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+            )
+            return analyzer.analyze(source, min_confidence=policy.min_confidence)
 
-    analysis = pipeline.analyse_or_fail(lease, analyse)
-    if analysis is None:
-        return None
-    return _image_apply(lease, analysis, decide(analysis.labels, policy))
+        analysis = pipeline.analyse_or_fail(lease, analyse)
+        if analysis is None:
+            return None
+        return _image_apply(lease, analysis, decide(analysis.labels, policy))
 
 
 def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
@@ -244,14 +264,11 @@ def _image_apply(
     lease: pipeline.Lease[ImageUpload], analysis: ImageAnalysis, decision: Decision
 ) -> ImageUpload | None:
     image = lease.item
-    new_file = old_file = image.file_key
+    file_key = image.file_key
     if decision.outcome == ItemStatus.APPROVED:
-        # Copy first, switch the row, then delete the quarantined copy: a crash in between
-        # leaves a stray copy, never a row pointing at nothing.
-        with default_storage.open(old_file, "rb") as stored:
-            new_file = default_storage.save(
-                f"{APPROVED_PREFIX}/{image.id}.{old_file.rsplit('.', 1)[-1]}", stored
-            )
+        # Copy first, switch the row, then delete the quarantined copy: a failure anywhere
+        # leaves the row pointing at a whole file, and the retry reuses the copy.
+        file_key = image_file_copy(image, image_file_key(image, approved=True))
     reused = analysis.extra.get("reused_from")
     decided = pipeline.item_decide(
         lease,
@@ -262,11 +279,78 @@ def _image_apply(
             "labels": [label.as_dict() for label in analysis.labels],
             "analyzer": analysis.analyzer,
             "model_version": analysis.model_version,
-            "file_key": new_file,
+            "file_key": file_key,
             "error": "",
         },
         note=f"labels reused from image {reused}" if reused else "",
     )
-    if new_file != old_file:
-        default_storage.delete(new_file if decided is None else old_file)
+    # Whoever decided, the copy the row does not point at goes (a lost race leaves the file
+    # move to the winner; tidying is a no-op while the image is still pending).
+    image_files_tidy(image_id=image.id)
     return decided
+
+
+def image_file_key(image: ImageUpload, *, approved: bool) -> str:
+    """Where the image's file lives in quarantine or once approved: one fixed key each, so a
+    retried move lands on the same key instead of a renamed second copy."""
+    name = image.file_key.rsplit("/", 1)[-1]
+    return f"{APPROVED_PREFIX}/{name}" if approved else f"{QUARANTINE}/{name}"
+
+
+def image_file_copy(image: ImageUpload, target: str) -> str:
+    """Copy the image's file to `target` and return it. A whole copy left there by an earlier
+    attempt is reused, a partial one replaced. Raises StorageError, to be retried."""
+    try:
+        if default_storage.exists(target):
+            if default_storage.size(target) == image.size_bytes:
+                return target
+            default_storage.delete(target)
+        with default_storage.open(image.file_key, "rb") as stored:
+            saved = default_storage.save(target, stored)
+    except Exception as exc:
+        raise pipeline.StorageError(f"could not copy {image.file_key} to {target}: {exc}") from exc
+    if saved != target:
+        # Someone wrote the key meanwhile: keep theirs, drop ours, try again later.
+        default_storage.delete(saved)
+        raise pipeline.StorageError(f"{target} appeared while copying {image.file_key}")
+    return target
+
+
+def image_files_tidy(*, image_id: uuid.UUID) -> bool:
+    """Delete the copy (quarantined or approved) that a decided image's row does not point at.
+    Returns whether there was an image to tidy; raises StorageError, to be retried.
+
+    The row stays locked meanwhile, so a moderator's decision (which moves the file the other
+    way) waits instead of seeing its new copy deleted. A pending image is left alone: a worker
+    may be moving its file."""
+    with transaction.atomic():
+        image = (
+            ImageUpload.objects.select_for_update()
+            .exclude(status=ItemStatus.PENDING)
+            .filter(id=image_id)
+            .first()
+        )
+        if image is None or not image.file_key:  # not decided, or its file was purged
+            return False
+        approved = image.file_key.startswith(f"{APPROVED_PREFIX}/")
+        stale = image_file_key(image, approved=not approved)
+        if stale != image.file_key:
+            try:
+                default_storage.delete(stale)
+            except Exception as exc:
+                raise pipeline.StorageError(f"could not delete {stale}: {exc}") from exc
+    return True
+
+
+def image_files_tidy_soon(*, image_id: uuid.UUID) -> None:
+    """After a moderator's decision commits: tidy now, or leave it to a retrying task."""
+    from moderation.tasks import tidy_image_files
+
+    try:
+        image_files_tidy(image_id=image_id)
+    except Exception:  # never fail the request whose decision has committed
+        logger.warning("could not tidy the files of image %s; a task will retry", image_id)
+        try:
+            tidy_image_files.delay(str(image_id))
+        except Exception:
+            logger.exception("could not queue the tidying of image %s", image_id)

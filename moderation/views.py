@@ -7,7 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseGone,
+    HttpResponseRedirect,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +23,7 @@ from moderation import selectors, services
 from moderation.images import ImageRejected
 from moderation.models import ItemStatus
 from project import ratelimit
+from project.security import FILE_POLICY
 
 
 @login_required
@@ -28,7 +36,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, f"Too many uploads (limit {settings.UPLOAD_RATE}); try again in {wait} s."
             )
-        elif file is None:
+            page = render(request, "moderation/upload.html", _my_uploads(request), status=429)
+            return ratelimit.with_retry_after(page, wait)
+        if file is None:
             messages.error(request, "Choose an image to upload.")
         else:
             try:
@@ -59,23 +69,44 @@ def _my_uploads(request: HttpRequest) -> dict[str, object]:
     }
 
 
+# Stored images are re-encoded by us (moderation/images.py): these are the only types served.
+SERVED_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+
+
 @login_required
 @require_GET
 def image_file(request: HttpRequest, image_id: uuid.UUID) -> HttpResponseBase:
     image = selectors.image_get_for_user(user=request.user, image_id=image_id)
     if image is None or not selectors.image_file_visible_to(image=image, user=request.user):
         raise Http404("No such image")
+    if not image.file_key:
+        return HttpResponseGone("This file was deleted (retention period or account deletion).")
+    # The type comes from what we stored, never from the client; anything else downloads.
+    content_type = image.content_type if image.content_type in SERVED_TYPES else ""
+    filename = f"{image.id}.{SERVED_TYPES.get(content_type, 'bin')}"
+    disposition = f'{"inline" if content_type else "attachment"}; filename="{filename}"'
+    content_type = content_type or "application/octet-stream"
+    # Quarantined files must not linger in any cache; approved ones may, privately, a little.
+    cache_control = (
+        "private, max-age=300" if image.status == ItemStatus.APPROVED else "private, no-store"
+    )
     if settings.AWS_STORAGE_BUCKET_NAME:
-        # A presigned URL valid for a few minutes; the bucket itself stays private.
-        response: HttpResponseBase = HttpResponseRedirect(default_storage.url(image.file_key))
-    else:
-        extension = image.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-        response = FileResponse(
-            default_storage.open(image.file_key, "rb"),
-            content_type=image.content_type,
-            as_attachment=False,
-            filename=f"{image.id}.{extension}",
+        # A presigned URL valid for a few minutes; the bucket itself stays private. S3 answers
+        # with the headers the signature fixes.
+        url = default_storage.url(  # type: ignore[call-arg]  # S3Storage.url takes parameters
+            image.file_key,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": cache_control,
+            },
         )
-    response["Cache-Control"] = "private, max-age=300"
+        response: HttpResponseBase = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(default_storage.open(image.file_key, "rb"))
+        response["Content-Type"] = content_type
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
     return response

@@ -1,14 +1,35 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
+from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("vakt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+_connparams = kombu_redis.Channel._connparams  # type: ignore[attr-defined]
+
+
+def _connparams_of_open_transport(self: Any, asynchronous: bool = False) -> Any:
+    # When the broker goes away while a task's message is unacknowledged, the worker (Celery
+    # 5.7) first collects the broken connection, which detaches its transport, then closes it;
+    # closing the channel tries to put the message back through the detached transport and
+    # fails with an AttributeError that kills the worker ("Unrecoverable error"). Raise the
+    # connection error the close ignores instead: the message stays among Redis's unacked ones
+    # and is handed out again after the visibility timeout. (tests/test_faults.py, broker down)
+    if self.connection.client is None:
+        raise RedisConnectionError("the broker connection is already closed")
+    return _connparams(self, asynchronous=asynchronous)
+
+
+kombu_redis.Channel._connparams = _connparams_of_open_transport  # type: ignore[attr-defined]
 
 
 @app.task(name="vakt.ping", ignore_result=False)

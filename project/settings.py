@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything else, so every response gets the CSP, redirects and errors included.
+    "project.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +98,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's password check, behind the sign-in lock-outs (project/auth.py).
+AUTHENTICATION_BACKENDS = ["project.auth.LockoutBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -120,6 +125,9 @@ STORAGES = build_storages(
 )
 
 MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "local", ("local", "aws"))
+# Dotted path of an ImageAnalyzer class used instead of MODERATION_BACKEND's (an in-house model,
+# or the test suite's deterministic analyzer); empty for the backend's own.
+IMAGE_ANALYZER_CLASS = ""
 # A Rekognition Custom Moderation adapter (its ProjectVersion ARN), used when set.
 REKOGNITION_PROJECT_VERSION = env_str("REKOGNITION_PROJECT_VERSION", "") or None
 AWS_CONNECT_TIMEOUT = env_int("AWS_CONNECT_TIMEOUT", 5, minimum=1)
@@ -135,6 +143,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
 ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
 PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
+# An item whose task never reached the broker (it was down at upload) is queued again after
+# this; the grace keeps the re-queue job from racing the upload's own on-commit publish.
+PENDING_UNQUEUED_REQUEUE_AFTER_SECONDS = env_int(
+    "PENDING_UNQUEUED_REQUEUE_AFTER_SECONDS", 30, minimum=1
+)
 UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
 # Review queue: how long a bulk decision can be undone, and the reason codes a decision must
 # carry. (The SLA and the claim length are part of the policy, set in the admin.)
@@ -147,6 +160,14 @@ REVIEW_REASON_CODES = env_list(
      "illegal", "other"],
 )  # fmt: skip
 FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
+# Sign-in abuse limits (web, admin and API token): attempts per client address, and lock-outs
+# after failed attempts per username and per client address, for LOGIN_LOCKOUT_SECONDS.
+LOGIN_RATE = env_str("LOGIN_RATE", "20/minute")
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)
+LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 20, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# Rejected files and feedback documents are purged this many days after the decision.
+REJECTED_RETENTION_DAYS = env_int("REJECTED_RETENTION_DAYS", 30, minimum=1)
 
 # Celery: see project/celery.py. One queue per kind of work, so slow image analysis never
 # holds up text, and each can get its own workers.
@@ -173,7 +194,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # picks the item up later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+# Redis hands a message that was delivered but never acknowledged (its worker was killed
+# outright, with no chance to give it back) to another worker after this many seconds. It must
+# exceed the longest time a message is legitimately held: a task's run plus its retry countdown
+# (up to 300 s) or a wait for another worker's lease (ANALYSIS_LEASE_SECONDS). Workers sweep for
+# such messages every tenth of it (at most every 10 s).
+BROKER_VISIBILITY_TIMEOUT = env_int(
+    "BROKER_VISIBILITY_TIMEOUT",
+    max(CELERY_TASK_TIME_LIMIT * 4, ANALYSIS_LEASE_SECONDS + 300),
+    minimum=1,
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, BROKER_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Each queue gets its own routing key; without one they would all share "default" and every
 # message would be copied into all three.
@@ -187,6 +222,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
     "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
+    # The queue counters move with every change; a recount catches writes that bypassed them.
+    "rebuild-queue-counts": {"task": "moderation.tasks.rebuild_queue_counts", "schedule": 3600},
+    "purge-rejected": {
+        "task": "moderation.tasks.purge_rejected",
+        "schedule": crontab(hour=3, minute=17),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -220,6 +261,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vakt@localhost")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The Content-Security-Policy and Permissions-Policy come from project/security.py.
 if PRODUCTION:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,14 +1,26 @@
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
+from project import auth, ratelimit
 from project.health import broker_status, database_status
 
 
@@ -28,9 +40,79 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form: UserCreationForm[User] = UserCreationForm(request.POST or None)
+    # Creating accounts draws on the sign-in budget of the address: no mass sign-ups.
+    address = auth.client_address(request)
+    if request.method == "POST" and (wait := auth.login_rate_hit(address=address)):
+        form.add_error(None, f"Too many attempts from your network. Try again in {wait} seconds.")
+        response = render(request, "registration/signup.html", {"form": form}, status=429)
+        return ratelimit.with_retry_after(response, wait)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="project.auth.LockoutBackend")
         messages.success(request, f"Welcome to Vakt, {user.get_username()}.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _refused_sign_in(response: ratelimit.Response) -> ratelimit.Response:
+    """A sign-in form refused for its rate or a lock-out: 429 with Retry-After, not 200."""
+    context = response.context_data if isinstance(response, TemplateResponse) else None
+    form = (context or {}).get("form")
+    wait = getattr(form, "retry_after", None)
+    if wait:
+        response.status_code = 429
+        ratelimit.with_retry_after(response, wait)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = auth.LockoutAuthenticationForm
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        return _refused_sign_in(response)
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin's own sign-in page, with the same limits as the site's."""
+    return _refused_sign_in(admin.site.login(request, extra_context))
+
+
+class LoginThrottle(BaseThrottle):
+    """Sign-in attempts per client address (LOGIN_RATE), shared with the sign-in pages."""
+
+    wait_seconds: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        self.wait_seconds = auth.login_rate_hit(address=auth.client_address(request))
+        return self.wait_seconds is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+class ObtainToken(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}, behind the sign-in limits."""
+
+    throttle_classes = (LoginThrottle,)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        address = auth.client_address(request)
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        username = username if isinstance(username, str) else None
+        if wait := auth.login_locked_for(username=username, address=address):
+            return self._locked(wait)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if wait := auth.login_locked_for(username=username, address=address):
+                return self._locked(wait)
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+    def _locked(self, wait: int) -> Response:
+        response = Response(
+            {"detail": auth.lockout_message(wait)}, status=status.HTTP_429_TOO_MANY_REQUESTS
+        )
+        ratelimit.with_retry_after(response, wait)
+        return response

@@ -4,17 +4,25 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import hypothesis
 import pytest
 from django.conf import settings
 
 from moderation.models import AnalysedItem, ItemStatus
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests draw the same examples on every run, so CI is repeatable and a red run can be
+# reproduced; HYPOTHESIS_PROFILE=explore draws new ones (run it locally to hunt for more).
+hypothesis.settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis.settings.register_profile("explore", deadline=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +34,16 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
             "BACKEND": "project.files.PrivateFileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings: Any) -> None:
+    """Rate limits and sign-in lock-outs count in the shared Redis cache: each test counts
+    from zero under a key prefix of its own (a re-run would otherwise meet the last run's)."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
     }
 
 
@@ -63,9 +81,13 @@ def s3(aws_environment: None, settings: Any, tmp_path: Path) -> Iterator[Any]:
             Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
         )
         settings.AWS_STORAGE_BUCKET_NAME = S3_BUCKET
-        settings.STORAGES = build_storages(
-            media_root=tmp_path, bucket=S3_BUCKET, region="eu-west-1", endpoint_url=None
-        )
+        settings.STORAGES = {
+            **build_storages(
+                media_root=tmp_path, bucket=S3_BUCKET, region="eu-west-1", endpoint_url=None
+            ),
+            # Pages still find static files as in every test (no collectstatic manifest).
+            "staticfiles": settings.STORAGES["staticfiles"],
+        }
         yield client
 
 
@@ -123,51 +145,83 @@ def worker_database_url() -> str:
     return f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(
-    transactional_db: None, django_db_serialized_rollback: None, tmp_path: Path
-) -> Iterator[subprocess.Popen[str]]:
-    """A real Celery worker in its own process, on the test broker, database and media folder."""
-    import redis
+class WorkerFactory:
+    """Starts real Celery workers in their own processes, on the test's database and media
+    folder; stops whatever is left of them at the end of the test."""
 
-    broker_url = settings.CELERY_BROKER_URL
-    redis.Redis.from_url(broker_url).flushdb()
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        CELERY_BROKER_URL=broker_url,
-        DATABASE_URL=worker_database_url(),
-        VAKT_DATA_DIR=str(tmp_path),  # its media folder is the test's (see _private_media)
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "project",
-            "worker",
-            "--queues",
-            "default,images,text",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.procs: list[subprocess.Popen[str]] = []
+        self.flushed: set[str] = set()
+
+    def start(
+        self,
+        *,
+        broker_url: str | None = None,
+        env: dict[str, str] | None = None,
+        pool: str = "solo",
+        log: Path | None = None,
+    ) -> subprocess.Popen[str]:
+        """A worker on `broker_url` (the test broker by default), with extra environment
+        variables; its output goes to `log`, or to a pipe when None."""
+        import redis
+
+        broker_url = broker_url or settings.CELERY_BROKER_URL
+        if broker_url not in self.flushed:  # no messages left over from another test
+            redis.Redis.from_url(broker_url).flushdb()
+            self.flushed.add(broker_url)
+        worker_env = clean_env(
+            DJANGO_SETTINGS_MODULE="tests.settings",
+            CELERY_BROKER_URL=broker_url,
+            DATABASE_URL=worker_database_url(),
+            VAKT_DATA_DIR=str(self.tmp_path),  # its media folder is the test's (_private_media)
+            **(env or {}),
+        )
+        output = open(log, "w") if log else None  # noqa: SIM115 - closed with the process
+        command = [sys.executable, "-m", "celery", "-A", "project", "worker"]
+        command += ["--queues", "default,images,text", "--pool", pool, "--loglevel", "INFO"]
+        command += ["--hostname", f"worker{len(self.procs)}@%h"]
+        if pool == "prefork":
+            command += ["--concurrency", "1"]
+        command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=worker_env,
+            stdout=output or subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        if output:
+            output.close()  # the child has its own copy
+        self.procs.append(proc)
+        return proc
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture
+def celery_workers(
+    transactional_db: None, django_db_serialized_rollback: None, tmp_path: Path
+) -> Iterator[WorkerFactory]:
+    """Start real Celery workers with `celery_workers.start(...)`."""
+    factory = WorkerFactory(tmp_path)
     try:
-        yield proc
+        yield factory
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        factory.stop_all()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers: WorkerFactory) -> subprocess.Popen[str]:
+    """A real Celery worker in its own process, on the test broker, database and media folder."""
+    return celery_workers.start()

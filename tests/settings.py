@@ -23,3 +23,18 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Nothing collected: WhiteNoise serves nothing and the finders resolve static files.
 STATIC_ROOT = None  # type: ignore[assignment]
+
+# The fault tests (tests/test_faults.py) start workers with test doubles from tests/faults.py:
+# a deterministic, gated image analyzer and a storage whose first saves or deletes fail.
+if os.environ.get("VAKT_TEST_GATE_DIR"):
+    IMAGE_ANALYZER_CLASS = "tests.faults.GatedImageAnalyzer"
+if _flaky := os.environ.get("VAKT_TEST_FLAKY_STORAGE"):
+    import json
+
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "tests.faults.FlakyStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT), **json.loads(_flaky)},  # noqa: F405
+        },
+    }

@@ -336,6 +336,7 @@ def test_feedback_form_is_csrf_protected() -> None:
 
 def test_a_moderator_changing_the_sentiment_moves_the_document(
     analyzer: Callable[..., FakeTextAnalyzer],
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     analyzer(HAPPY)
     feedback = services.feedback_create(text=TEXT, author=None)
@@ -344,7 +345,11 @@ def test_a_moderator_changing_the_sentiment_moves_the_document(
     old_route = feedback.route
     moderator = make_moderator()
 
-    services.feedback_set_sentiment(feedback_id=feedback.id, sentiment="mixed", moderator=moderator)
+    # The old copy goes once the new route has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.feedback_set_sentiment(
+            feedback_id=feedback.id, sentiment="mixed", moderator=moderator
+        )
 
     feedback.refresh_from_db()
     assert feedback.sentiment == "mixed" and feedback.sentiment_set_by == "moderator"

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedback.analyzers.base import SENTIMENTS, SentimentScores, TextAnalysis, ToxicityLabel
+from feedback.policy import decide_feedback
 from moderation.analyzers.base import ModerationLabel
 from moderation.models import ItemStatus, Policy, PolicyBand
 from moderation.policy import Band, PolicySnapshot, decide
@@ -203,3 +208,90 @@ def test_publish_refuses_a_bad_band_and_writes_nothing() -> None:
             sentiment_review_below=60,
         )
     assert Policy.objects.count() == 1
+
+
+# --- Hostile or broken analyzer output ---------------------------------------------------------
+
+any_confidence = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from([float("nan"), float("inf"), -0.0, -1e-9, 100.0000001]),
+)
+any_labels = st.lists(
+    st.builds(
+        ModerationLabel,
+        st.one_of(names, st.text(max_size=40)),
+        any_confidence,
+        st.one_of(st.just(""), names, st.text(max_size=20)),
+    ),
+    max_size=8,
+)
+
+
+def is_percentage(value: float) -> bool:
+    return math.isfinite(value) and 0 <= value <= 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy=policies, found=any_labels)
+def test_arbitrary_labels_never_crash_and_a_broken_confidence_never_approves(
+    policy: PolicySnapshot, found: list[ModerationLabel]
+) -> None:
+    decision = decide(found, policy)
+    if any(not is_percentage(label.confidence) for label in found):
+        assert decision.outcome != ItemStatus.APPROVED
+    # Reasons and labels go into JSON columns: PostgreSQL's jsonb refuses NaN and Infinity.
+    json.dumps([reason.as_dict() for reason in decision.reasons], allow_nan=False)
+    json.dumps([label.as_dict() for label in found], allow_nan=False)
+    # …and the decision is the same when replayed from what was stored.
+    stored = [
+        ModerationLabel(str(x["name"]), x["confidence"], str(x["parent"] or ""))  # type: ignore[arg-type]
+        for x in (label.as_dict() for label in found)
+    ]
+    assert decide(stored, policy).outcome == decision.outcome
+
+
+def test_nan_confidence_goes_to_review_even_in_a_disabled_category() -> None:
+    decision = decide([label("Gambling", float("nan"))], POLICY)
+    assert decision.outcome == ItemStatus.IN_REVIEW
+    assert decision.reasons[0].as_dict()["confidence"] is None
+    assert "not a percentage" in decision.reasons[0].detail
+    # A real reject elsewhere still wins.
+    both = decide([label("Explicit", 99), label("Violence", float("nan"))], POLICY)
+    assert both.outcome == ItemStatus.REJECTED
+
+
+sentiment_scores = st.builds(SentimentScores, *[any_confidence] * 4)
+text_analyses = st.builds(
+    TextAnalysis,
+    language=st.text(max_size=8),
+    language_confidence=any_confidence,
+    language_supported=st.booleans(),
+    scores=st.one_of(st.none(), sentiment_scores),
+    toxicity=st.lists(
+        st.builds(ToxicityLabel, st.one_of(names, st.text(max_size=20)), any_confidence),
+        max_size=5,
+    ).map(tuple),
+    pii=st.just(()),
+    key_phrases=st.just(()),
+    entities=st.just(()),
+    analyzer=st.just("fuzz"),
+    model_version=st.just("0"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(policy=policies, analysis=text_analyses)
+def test_arbitrary_text_analysis_never_crashes_and_broken_scores_never_approve(
+    policy: PolicySnapshot, analysis: TextAnalysis
+) -> None:
+    decision = decide_feedback(analysis, policy)
+    broken_scores = analysis.scores is not None and not all(
+        is_percentage(getattr(analysis.scores, name)) for name in SENTIMENTS
+    )
+    broken_toxicity = any(not is_percentage(t.confidence) for t in analysis.toxicity)
+    if (analysis.language_supported and broken_scores) or broken_toxicity:
+        assert decision.outcome != ItemStatus.APPROVED
+    if not analysis.language_supported:
+        assert decision.outcome != ItemStatus.APPROVED
+    json.dumps([reason.as_dict() for reason in decision.reasons], allow_nan=False)

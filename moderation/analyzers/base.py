@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,7 +16,10 @@ class ModerationLabel:
     parent: str = ""  # "" for a top-level category
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "parent": self.parent or None, "confidence": self.confidence}
+        # NaN or infinity cannot be stored as JSON; the policy sends such a label to review.
+        finite = isinstance(self.confidence, int | float) and math.isfinite(self.confidence)
+        confidence = self.confidence if finite else None
+        return {"name": self.name, "parent": self.parent or None, "confidence": confidence}
 
 
 @dataclass(frozen=True)

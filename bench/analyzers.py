@@ -1,0 +1,51 @@
+"""Bench-only image analyzers with a known latency, so measured throughput can be compared with
+the analyzer-bound limit `concurrency / latency`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from moderation.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
+
+LATENCY_SECONDS = 0.300
+
+
+@dataclass
+class FixedLatency:
+    """The local model, padded to a fixed total latency (a remote service's round trip)."""
+
+    inner: ImageAnalyzer | None
+    seconds: float = LATENCY_SECONDS
+    name: str = "bench"
+
+    def analyze(self, source: ImageSource, *, min_confidence: float) -> ImageAnalysis:
+        started = time.monotonic()
+        if self.inner is None:  # pure waiting: AWS's case, where the work is done elsewhere
+            analysis = ImageAnalysis(labels=(), analyzer=self.name, model_version="sleep")
+        else:
+            analysis = self.inner.analyze(source, min_confidence=min_confidence)
+        time.sleep(max(0.0, self.seconds - (time.monotonic() - started)))
+        return ImageAnalysis(
+            labels=analysis.labels, analyzer=self.name, model_version=analysis.model_version
+        )
+
+
+class LocalPadded(FixedLatency):
+    """BENCH_ANALYZER=local-300ms: the local model padded to 300 ms."""
+
+    def __init__(self) -> None:
+        from moderation.analyzers.local import LocalImageAnalyzer
+
+        super().__init__(LocalImageAnalyzer())
+
+
+class Waiting(FixedLatency):
+    """BENCH_ANALYZER=sleep-300ms: a 300 ms wait and no model."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+
+# BENCH_ANALYZER → IMAGE_ANALYZER_CLASS (bench/settings.py); unset, the product's analyzer.
+CLASSES = {"local-300ms": "bench.analyzers.LocalPadded", "sleep-300ms": "bench.analyzers.Waiting"}
