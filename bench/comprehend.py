@@ -1,4 +1,4 @@
-"""Scenario 2: Amazon Comprehend calls per message, one by one vs backlog batches.
+"""Scenario 5: Amazon Comprehend calls per message, one by one vs backlog batches.
 
 Two passes per mode: a recording fake client learns the exact calls the analyzer makes, then
 the same calls run again through a real boto3 client wrapped in botocore's Stubber (each

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 
 
-def photo_jpegs(count: int, width: int = 640, height: int = 480) -> list[bytes]:
+def photo_jpegs(count: int, *, start: int = 0, width: int = 640, height: int = 480) -> list[bytes]:
     """Distinct photo-like JPEGs (gradients with grain, a numbered stamp): every upload is new
     to the sha256 reuse, so every one is analysed."""
     from PIL import Image, ImageDraw
@@ -20,7 +20,7 @@ def photo_jpegs(count: int, width: int = 640, height: int = 480) -> list[bytes]:
 
     base = Image.merge("RGB", [channel(40), channel(60), channel(80)])
     images = []
-    for n in range(count):
+    for n in range(start, start + count):
         image = base.copy()
         draw = ImageDraw.Draw(image)
         draw.rectangle((0, 0, 120, 30), fill=(n % 256, (n // 256) % 256, 90))

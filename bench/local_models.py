@@ -1,4 +1,4 @@
-"""Scenario 3: the offline analyzers — load time, speed, memory."""
+"""Scenario 6: the offline analyzers — load time, speed, memory."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def text_table() -> Table:
         "Local text analyzer (langdetect, VADER, profanity-check)",
         ["Measure", "Value"],
         notes=[
-            f"{len(texts):,} short English messages (30–70 characters), as in scenario 2.",
+            f"{len(texts):,} short English messages (30–70 characters), as in scenario 5.",
             "`analyze` is `analyze_batch([text])`: the gap is fixed cost per call, mostly "
             "profanity-check's scikit-learn `predict_proba` (about 19 ms per call in a "
             "cProfile run of 200 messages), which a batch pays once.",

@@ -1,4 +1,4 @@
-"""Scenario 1: replaying a proposed policy over 10,000 and 100,000 stored image results."""
+"""Scenario 4: replaying a proposed policy over 10,000 and 100,000 stored image results."""
 
 from __future__ import annotations
 
@@ -71,10 +71,9 @@ def run() -> Table:
     from moderation.selectors import policy_current
 
     table = Table(
-        "Policy replay (SQLite)",
+        "Policy replay (PostgreSQL)",
         ["Items", "Seconds", "Items/s", "Queries", "Would change"],
         notes=[
-            "Runs on SQLite here; PostgreSQL figures come with the scale benchmark.",
             "Proposed policy: the current one with Violence at review 80 / reject 95. "
             "Rows are `aws-rekognition` results, approved, 60 % without findings, the rest "
             "1–3 random labels of the Rekognition taxonomy (with their ancestors), "

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
+from unittest import mock
 from urllib.parse import quote
 
 import hypothesis
@@ -45,6 +46,19 @@ def _own_cache_keys(settings: Any) -> None:
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture
+def offline_review() -> Iterator[None]:
+    """No broker (tasks are not queued), and every analysed image goes to the review queue."""
+    from tests.factories import ReviewAnalyzer
+
+    with (
+        mock.patch("moderation.tasks.analyze_image.delay"),
+        mock.patch("feedback.tasks.analyze_feedback.delay"),
+        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+    ):
+        yield
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from rest_framework.authtoken.models import Token
 
 from feedback.models import Feedback
 from moderation.models import ImageUpload
-from tests.factories import image_bytes, make_moderator, make_user
+from tests.factories import ReviewAnalyzer, image_bytes, make_moderator, make_user
 from tests.routes import Route, all_routes
-from tests.test_reviews import ReviewAnalyzer, queued_image
+from tests.test_reviews import queued_image
 
 pytestmark = pytest.mark.django_db
 

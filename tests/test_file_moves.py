@@ -4,7 +4,7 @@ leaves it in two places once cleaned up, and never half-decides the item."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -19,7 +19,6 @@ from feedback import services as feedback_services
 from feedback.models import Feedback
 from feedback.tasks import discard_document
 from moderation import services
-from moderation.analyzers.base import ImageAnalysis, ModerationLabel
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from moderation.tasks import tidy_image_files
 from tests.factories import make_moderator, make_user, upload_file
@@ -28,24 +27,9 @@ from tests.faults import failures_spent
 pytestmark = pytest.mark.django_db
 
 
-class ReviewAnalyzer:
-    """Puts every image in the review band."""
-
-    name = "fake"
-
-    def analyze(self, source: object, *, min_confidence: float) -> ImageAnalysis:
-        label = ModerationLabel("Weapons", 70.0, "Violence")
-        return ImageAnalysis(labels=(label,), analyzer=self.name, model_version="fake-1")
-
-
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ from PIL import Image
 from feedback.models import MAX_TEXT_CHARS, Feedback
 from moderation import services
 from moderation.models import ImageUpload, ItemStatus, ReviewItem
-from tests.factories import make_moderator, make_user
-from tests.test_reviews import ReviewAnalyzer, queued_feedback
+from tests.factories import ReviewAnalyzer, make_moderator, make_user
+from tests.test_reviews import queued_feedback
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from feedback import services as feedback_services
 from feedback.models import Feedback
 from moderation import reviews, services
 from moderation.models import AuditEvent, BulkAction, ImageUpload, ItemStatus, ReviewItem
-from tests.factories import make_moderator, make_user, upload_file
+from tests.factories import ReviewAnalyzer, make_moderator, make_user, upload_file
 from tests.routes import Route, all_routes
-from tests.test_reviews import ReviewAnalyzer
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from moderation.policy import Band, decide
 from moderation.replay import replay_preview
 from moderation.selectors import policy_current
 from moderation.tasks import analyze_image
-from tests.factories import make_user, upload_file
-from tests.test_reviews import ReviewAnalyzer
+from tests.factories import ReviewAnalyzer, make_user, upload_file
 
 pytestmark = pytest.mark.django_db
 PROPOSE = "/admin/moderation/policy/propose/"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from unittest import mock
-
 import pytest
 from django.test import Client
 
@@ -17,15 +14,8 @@ from tests.test_reviews import queued_feedback, queued_image
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    from tests.test_reviews import ReviewAnalyzer
-
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def counters() -> dict[tuple[str, str], int]:

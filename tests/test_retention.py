@@ -4,7 +4,7 @@ erased and its traces in the audit trail anonymised. On the filesystem and on S3
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from moderation.tasks import purge_rejected
 from tests.conftest import clean_env, run_manage, s3_keys
 from tests.factories import make_moderator, make_user, upload_file
-from tests.test_reviews import ReviewAnalyzer
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +35,8 @@ LONG_AGO = timedelta(days=31)
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 @pytest.fixture(params=["filesystem", "s3"])

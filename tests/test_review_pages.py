@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -28,19 +26,14 @@ from moderation.models import (
 )
 from moderation.queue_counts import queue_counts_rebuild
 from tests.factories import make_moderator, make_user
-from tests.test_reviews import ReviewAnalyzer, queued_feedback, queued_image
+from tests.test_reviews import queued_feedback, queued_image
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def signed_in(user: User) -> Client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from unittest import mock
@@ -20,29 +20,13 @@ from django.utils import timezone
 from feedback import services as feedback_services
 from feedback.models import Feedback
 from moderation import reviews, services
-from moderation.analyzers.base import ImageAnalysis, ModerationLabel
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from tests.factories import make_moderator, make_user, upload_file
 
 
-class ReviewAnalyzer:
-    """Puts every image in the review band (Weapons at 70 %)."""
-
-    name = "fake"
-
-    def analyze(self, source: object, *, min_confidence: float) -> ImageAnalysis:
-        label = ModerationLabel("Weapons", 70.0, "Violence")
-        return ImageAnalysis(labels=(label,), analyzer=self.name, model_version="fake-1")
-
-
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def queued_image(owner: User | None = None) -> ReviewItem:

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
-from tests.factories import make_moderator, make_user
-from tests.test_reviews import ReviewAnalyzer, queued_feedback, queued_image
+from tests.factories import ReviewAnalyzer, make_moderator, make_user
+from tests.test_reviews import queued_feedback, queued_image
 
 APP = WSGIHandler()
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", APP)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,7 +22,7 @@ from moderation.models import ImageUpload, ItemStatus, Policy
 from tests.conftest import clean_env, run_manage
 from tests.factories import image_bytes, make_moderator, make_user, upload_file
 from tests.test_policy_admin import form_data
-from tests.test_reviews import ReviewAnalyzer, queued_feedback, queued_image
+from tests.test_reviews import queued_feedback, queued_image
 from tests.test_settings_modes import PRODUCTION
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +35,8 @@ FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def signed_in(user: User) -> Client:

@@ -7,9 +7,8 @@ while using each page, and expect nothing of the kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,17 +19,12 @@ from moderation.models import ImageUpload, ItemStatus
 from tests.browser.conftest import SignIn
 from tests.browser.test_upload_page import jpeg_file
 from tests.factories import make_moderator, make_user
-from tests.test_reviews import ReviewAnalyzer, queued_feedback, queued_image
+from tests.test_reviews import queued_feedback, queued_image
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 class Console:

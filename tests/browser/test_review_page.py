@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from moderation.models import ImageUpload, ItemStatus, ReviewItem
 from tests.browser.conftest import SignIn
-from tests.factories import make_moderator, make_user
-from tests.test_reviews import ReviewAnalyzer, queued_image
+from tests.factories import ReviewAnalyzer, make_moderator, make_user
+from tests.test_reviews import queued_image
 
 
 @pytest.fixture(autouse=True)
