@@ -44,11 +44,11 @@ class Tally:
     feedback: list[str] = field(default_factory=list)
     decided: list[str] = field(default_factory=list)
 
-    def record(self, kind: str, started: float, status: int, expected: set[int]) -> bool:
+    def record(self, kind: str, started: float, response: Any, expected: set[int]) -> bool:
         self.latencies.setdefault(kind, []).append(time.perf_counter() - started)
-        self.statuses[(kind, status)] += 1
-        if status not in expected:
-            self.errors.append(f"{kind}: HTTP {status}")
+        self.statuses[(kind, response.status_code)] += 1
+        if response.status_code not in expected:
+            self.errors.append(f"{kind}: HTTP {response.status_code} {response.text[:200]}")
             return False
         return True
 
@@ -67,7 +67,7 @@ async def run_load(base: str, tokens: dict[str, str], seconds: float) -> Tally:
             started = time.perf_counter()
             files = {"image": ("photo.jpg", next(images), "image/jpeg")}
             response = await http.post("/api/v1/images/", files=files, headers=headers)
-            if tally.record("upload", started, response.status_code, {202}):
+            if tally.record("upload", started, response, {202}):
                 tally.images.append(response.json()["id"])
             await asyncio.sleep(PAUSE_SECONDS["upload"])
 
@@ -77,7 +77,7 @@ async def run_load(base: str, tokens: dict[str, str], seconds: float) -> Tally:
             started = time.perf_counter()
             text = f"{rng.choice(TEXTS)} #{rng.randrange(10**6)}"
             response = await http.post("/api/v1/feedback/", json={"text": text}, headers=headers)
-            if tally.record("feedback", started, response.status_code, {202}):
+            if tally.record("feedback", started, response, {202}):
                 tally.feedback.append(response.json()["id"])
             await asyncio.sleep(PAUSE_SECONDS["feedback"])
 
@@ -86,7 +86,7 @@ async def run_load(base: str, tokens: dict[str, str], seconds: float) -> Tally:
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             listing = await http.get("/api/v1/reviews/?sort=age", headers=headers)
-            if not tally.record("queue", started, listing.status_code, {200}):
+            if not tally.record("queue", started, listing, {200}):
                 continue
             free = [e for e in listing.json()["results"] if not e["claimed_by"]]
             if not free:
@@ -96,20 +96,18 @@ async def run_load(base: str, tokens: dict[str, str], seconds: float) -> Tally:
             started = time.perf_counter()
             claim = await http.post(f"/api/v1/reviews/{entry['id']}/claim/", headers=headers)
             # 409: another moderator took it between the listing and the claim.
-            if not tally.record("claim", started, claim.status_code, {200, 409}) or (
-                claim.status_code == 409
-            ):
+            if not tally.record("claim", started, claim, {200, 409}) or (claim.status_code == 409):
                 continue
             decision: dict[str, Any] = rng.choice(
                 [{"decision": "approve", "reason": "ok"}, {"decision": "reject", "reason": "other"}]
             )
             if entry["kind"] == "feedback" and decision["decision"] == "approve":
-                decision["sentiment"] = "NEUTRAL"
+                decision["sentiment"] = "neutral"
             started = time.perf_counter()
             decided = await http.post(
                 f"/api/v1/reviews/{entry['id']}/decision/", json=decision, headers=headers
             )
-            if tally.record("decision", started, decided.status_code, {200}):
+            if tally.record("decision", started, decided, {200}):
                 tally.decided.append(entry["item_id"])
 
     limits = httpx.Limits(max_connections=UPLOADERS + WRITERS + MODERATORS)
@@ -231,6 +229,8 @@ def report(tally: Tally, seconds: float, drained: float, problems: list[str]) ->
             f"{by[(ItemStatus.PENDING, '')]:,} pending."
         )
     table.notes.append(f"The workers finished the backlog {drained:.1f} s after the load stopped.")
+    for error in sorted(set(tally.errors))[:5]:
+        table.notes.append(f"Unexpected answer: {error}")
     table.notes.append(
         f"Errors: {len(tally.errors)}. Unaccounted items: "
         + ("none." if not problems else "; ".join(problems))
