@@ -3,31 +3,28 @@ answers with the decision, as the seed design did. Bench-only."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.urls import include, path
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from moderation import api, services
-from moderation.images import ImageRejected
-from moderation.serializers import ImageSerializer, UploadSerializer
+from moderation.models import ImageUpload
+from moderation.serializers import ImageSerializer
 
 
 class SyncUpload(api.ImageListCreate):
     def post(self, request: Request) -> Response:
-        form = UploadSerializer(data=request.data)
-        if not form.is_valid():
-            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            image = services.image_upload_create(
-                owner=request.user,  # type: ignore[arg-type]
-                upload=form.validated_data["image"],
-            )
-        except ImageRejected as exc:
-            return Response({exc.field: [exc.message]}, status=exc.status)
+        stored = super().post(request)
+        if stored.status_code != status.HTTP_202_ACCEPTED:
+            return stored
         # The queued task is never run (no worker in the baseline): analysis happens here.
-        decided = services.image_analyze(image_id=image.id)
-        return Response(ImageSerializer(decided or image).data, status=status.HTTP_200_OK)
+        image_id = uuid.UUID(str(stored.data["id"]))
+        services.image_analyze(image_id=image_id)
+        image = ImageUpload.objects.get(id=image_id)
+        return Response(ImageSerializer(image).data, status=status.HTTP_200_OK)
 
 
 urlpatterns = [
