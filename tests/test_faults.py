@@ -85,6 +85,18 @@ def wait_for_one_copy(media: Path, image: ImageUpload) -> None:
     )
 
 
+def approved_once_each(ids: list[str], media: Path) -> list[ImageUpload]:
+    """Every upload in, approved, decided exactly once, with one whole file in one place."""
+    images = all_decided(ImageUpload, ids)
+    assert len(images) == len(ids)
+    for image in images:
+        assert image.status == ItemStatus.APPROVED
+        assert_decided_once(image)
+        wait_for_one_copy(media, image)
+        assert_one_whole_copy(media, image)
+    return images
+
+
 def upload(client: Client, color: tuple[int, int, int]) -> str:
     image = image_bytes(size=(64, 48), color=color)  # a colour each: no analysis is reused
     response = client.post("/api/v1/images/", {"image": _file(image)})
@@ -152,13 +164,7 @@ def test_a_worker_killed_mid_analysis_leaves_its_item_to_another_worker(
     victim.wait()
     (gate / "hold").unlink()
 
-    images = all_decided(ImageUpload, ids)
-    assert len(images) == len(ids)
-    for image in images:
-        assert image.status == ItemStatus.APPROVED
-        assert_decided_once(image)
-        wait_for_one_copy(media, image)
-        assert_one_whole_copy(media, image)
+    images = approved_once_each(ids, media)
     [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
     # Analysed twice, decided once: by the dead worker (no decision), then by the other one.
     assert [run["pid"] for run in runs_of(gate, held["key"])] == [victim.pid, survivor.pid]
@@ -183,13 +189,7 @@ def test_a_pool_process_killed_mid_analysis_has_its_message_delivered_again(
     os.kill(held["pid"], signal.SIGKILL)
     (gate / "hold").unlink()
 
-    images = all_decided(ImageUpload, ids)
-    assert len(images) == len(ids)
-    for image in images:
-        assert image.status == ItemStatus.APPROVED
-        assert_decided_once(image)
-        wait_for_one_copy(media, image)
-        assert_one_whole_copy(media, image)
+    images = approved_once_each(ids, media)
     runs = runs_of(gate, held["key"])
     assert len(runs) == 2 and runs[1]["pid"] != held["pid"]
     [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
@@ -323,13 +323,8 @@ def test_uploads_while_the_broker_is_down_are_decided_once_it_is_back(
 
         wait_for(requeue_until_decided, "the re-queue job to get every upload decided")
 
-    images = all_decided(ImageUpload, ids)
-    assert len(images) == len(ids) == 8
-    for image in images:
-        assert image.status == ItemStatus.APPROVED
-        assert_decided_once(image)
-        wait_for_one_copy(media, image)
-        assert_one_whole_copy(media, image)
+    images = approved_once_each(ids, media)
+    assert len(images) == 8
     assert worker.poll() is None
 
 
@@ -349,13 +344,7 @@ def test_a_dropped_database_connection_mid_task_is_retried_and_decided_once(
         assert cursor.fetchone() == (True,)
     (gate / "hold").unlink()
 
-    images = all_decided(ImageUpload, ids)
-    assert len(images) == len(ids)
-    for image in images:
-        assert image.status == ItemStatus.APPROVED
-        assert_decided_once(image)
-        wait_for_one_copy(media, image)
-        assert_one_whole_copy(media, image)
+    images = approved_once_each(ids, media)
     [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
     # The first run lost its connection before it could decide; its retry decided.
     runs = runs_of(gate, held["key"])
@@ -386,13 +375,8 @@ def test_a_storage_failure_while_approving_never_loses_or_doubles_the_file(
     worker = celery_workers.start(env=env, log=worker_log(tmp_path, "w"))
     ids = [upload(client, (250, 40 * n, 90)) for n in range(2)]
 
-    images = all_decided(ImageUpload, ids)
-    assert len(images) == len(ids)
-    for image in images:
-        assert image.status == ItemStatus.APPROVED
-        assert_decided_once(image)
-        wait_for_one_copy(media, image)
-        assert_one_whole_copy(media, image)  # the half-written copy was replaced
+    # The half-written approved copy was replaced by a whole one.
+    for image in approved_once_each(ids, media):
         assert image.file_key == f"images/approved/{image.id}.jpg"
     assert failures_spent(budget) == ["delete-quarantine_-0", "save-images_approved_-0"]
     assert worker.poll() is None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 from django.db import connection
@@ -18,19 +16,15 @@ from moderation.policy import Band, decide
 from moderation.replay import replay_preview
 from moderation.selectors import policy_current
 from moderation.tasks import analyze_image
-from tests.factories import ReviewAnalyzer, make_user, upload_file
+from tests.factories import make_user, upload_file
 
 pytestmark = pytest.mark.django_db
 PROPOSE = "/admin/moderation/policy/propose/"
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def form_data(policy: Policy, **changes: Any) -> dict[str, Any]:

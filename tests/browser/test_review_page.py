@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from unittest import mock
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from moderation.models import ImageUpload, ItemStatus, ReviewItem
 from tests.browser.conftest import SignIn
-from tests.factories import ReviewAnalyzer, make_moderator, make_user
+from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_image
 
 
 @pytest.fixture(autouse=True)
-def _offline() -> Iterator[None]:
-    with (
-        mock.patch("moderation.tasks.analyze_image.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
-    ):
-        yield
+def _offline(offline_review: None) -> None:
+    """No broker, and every image lands in the review band (tests/conftest.py)."""
 
 
 def blur_filter(page: Page) -> str:
