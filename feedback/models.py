@@ -38,6 +38,13 @@ class Feedback(AnalysedItem):
     key_phrases = models.JSONField(default=list, blank=True)
     entities = models.JSONField(default=list, blank=True)  # [{"text", "type", "confidence"}]
     redacted_text = models.TextField(blank=True)
+    # When the local personal-data finder last ran on the text; null means it has not (or it
+    # failed), and the text is kept out of every document and page until it does.
+    pii_checked_at = models.DateTimeField(null=True, blank=True)
+    # English translation of the masked text, when sentiment was judged on one (AWS backend,
+    # languages Comprehend cannot read), and the source language code sent to the service.
+    translation = models.TextField(blank=True)
+    translation_source = models.CharField(max_length=10, blank=True)
     # Storage key of the filed document: feedback/<sentiment or rejected>/YYYY/MM/DD/<id>.json
     route = models.CharField(max_length=255, blank=True)
 

@@ -21,6 +21,7 @@ __all__ = [
     "TextAnalysis",
     "TextAnalyzer",
     "ToxicityLabel",
+    "Translation",
     "TransientAnalyzerError",
 ]
 
@@ -67,9 +68,31 @@ class Entity:
     confidence: float
 
 
+# Why an analyzer did not judge a text's sentiment (TextAnalysis.unjudged): the policy sends
+# the text to a person with a reason that says which.
+NO_WORDS = "no_words"  # emoji, digits or punctuation only: nothing to read
+MIXED_LANGUAGES = "mixed_languages"  # two languages, each too large a share to ignore
+LANGUAGE_UNSUPPORTED = "language_unsupported"  # a language this analyzer cannot read
+LANGUAGE_UNCERTAIN = "language_uncertain"  # too little text to tell the language
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A machine translation into English, for services that read only English."""
+
+    text: str  # the translation of the text with its personal data already masked
+    source_language: str  # as sent to the translation service ("no", "da", "sv", …)
+    target_language: str  # "en"
+    characters: int  # characters sent (the unit translation is billed in)
+    segments: int  # requests it took (each under the service's size limit)
+    service: str  # "aws-translate"
+
+
 @dataclass(frozen=True)
 class TextAnalysis:
-    language: str  # ISO code as detected, e.g. "en", "no", "zh-TW"
+    # ISO 639-1 where one exists: "en", "nb" (bokmål), "nn" (nynorsk), "da", "sv", "de", …;
+    # Comprehend's few longer codes ("zh-TW") as it gives them; "und" when undetermined.
+    language: str
     language_confidence: float
     # False when the analyzer cannot judge sentiment/toxicity in this language: the feedback
     # then goes to a person.
@@ -83,6 +106,11 @@ class TextAnalysis:
     model_version: str
     api_calls: int = 0  # calls to a paid service this analysis took (shared calls prorated)
     extra: dict[str, object] = field(default_factory=dict)
+    # Set when sentiment was judged on an English translation (languages Comprehend lacks).
+    translation: Translation | None = None
+    # One of NO_WORDS, MIXED_LANGUAGES, LANGUAGE_UNSUPPORTED, LANGUAGE_UNCERTAIN when scores is
+    # None; "" when the text was judged.
+    unjudged: str = ""
 
     @property
     def sentiment(self) -> str | None:
