@@ -25,6 +25,8 @@ from botocore.stub import Stubber
 from feedback.analyzers import aws as comprehend
 from feedback.analyzers.aws import ComprehendAnalyzer
 from feedback.analyzers.base import (
+    LANGUAGE_UNCERTAIN,
+    LANGUAGE_UNSUPPORTED,
     AnalyzerError,
     Entity,
     PiiEntity,
@@ -83,8 +85,12 @@ def stubber(client: Any) -> Iterator[Stubber]:
 
 
 @pytest.fixture
-def analyzer(client: Any) -> ComprehendAnalyzer:
-    return ComprehendAnalyzer(client=client)
+def analyzer(client: Any) -> Iterator[ComprehendAnalyzer]:
+    # A Translate client with no answers queued: a test here that reached Translate would
+    # fail on the unexpected call (tests/test_analyzer_translate.py covers that path).
+    translate = boto3.client("translate", region_name="eu-west-1")
+    with Stubber(translate):
+        yield ComprehendAnalyzer(client=client, translate_client=translate)
 
 
 def sent(client: Any, api_name: str) -> list[dict[str, Any]]:
@@ -313,16 +319,17 @@ def test_long_text_is_scored_in_sentence_chunks_weighted_by_length(
     assert result.extra["toxicity_segments"] == 6
 
 
-def test_norwegian_is_unsupported_and_costs_one_call(
+def test_language_neither_service_reads_is_unsupported_and_costs_one_call(
     analyzer: ComprehendAnalyzer, stubber: Stubber
 ) -> None:
-    text = "Jeg er veldig fornøyd med tjenesten, takk for god hjelp med bestillingen!"
+    # Latin: Comprehend detects it, but neither it nor Translate can analyse or translate it.
+    text = "Gratias tibi ago pro celeri traditione et auxilio benigno."
     stubber.add_response(
         "detect_dominant_language",
         {
             "Languages": [
-                {"LanguageCode": "no", "Score": 0.97},
-                {"LanguageCode": "da", "Score": 0.02},
+                {"LanguageCode": "la", "Score": 0.97},
+                {"LanguageCode": "it", "Score": 0.02},
             ]
         },
         {"Text": text},
@@ -330,11 +337,13 @@ def test_norwegian_is_unsupported_and_costs_one_call(
 
     result = analyzer.analyze(text)
 
-    assert result.language == "no"
+    assert result.language == "la"
     assert result.language_confidence == pytest.approx(97.0)
     assert result.language_supported is False
+    assert result.unjudged == LANGUAGE_UNSUPPORTED
     assert result.scores is None
     assert result.sentiment is None
+    assert result.translation is None
     assert (result.toxicity, result.pii, result.key_phrases, result.entities) == ((), (), (), ())
     assert result.api_calls == 1
 
@@ -580,6 +589,7 @@ def test_no_language_detected_is_unsupported(
         0.0,
         False,
     )
+    assert result.unjudged == LANGUAGE_UNCERTAIN
 
 
 def test_blank_text_is_refused_without_a_call(
@@ -596,23 +606,23 @@ def test_lone_surrogates_are_replaced_so_the_text_can_be_sent(
     # JSON allows "\ud83d" alone; UTF-8 cannot carry it. One U+FFFD keeps every index.
     stubber.add_response(
         "detect_dominant_language",
-        {"Languages": [{"LanguageCode": "no", "Score": 0.9}]},
-        {"Text": "Takk \ufffd for hjelpen med saken min i går"},
+        {"Languages": [{"LanguageCode": "eo", "Score": 0.9}]},
+        {"Text": "Dankon \ufffd pro la helpo hieraŭ"},
     )
 
-    result = analyzer.analyze("Takk \ud83d for hjelpen med saken min i går")
+    result = analyzer.analyze("Dankon \ud83d pro la helpo hieraŭ")
 
-    assert result.language == "no"
+    assert result.language == "eo"
 
 
 def test_text_over_100_kb_sends_a_prefix_for_language_detection(
     analyzer: ComprehendAnalyzer, stubber: Stubber
 ) -> None:
-    text = "ø" * 50_001  # 100,002 bytes
+    text = "ŭ" * 50_001  # 100,002 bytes
     stubber.add_response(
         "detect_dominant_language",
-        {"Languages": [{"LanguageCode": "no", "Score": 0.5}]},
-        {"Text": "ø" * 50_000},
+        {"Languages": [{"LanguageCode": "eo", "Score": 0.5}]},
+        {"Text": "ŭ" * 50_000},
     )
 
     result = analyzer.analyze(text)
@@ -1000,15 +1010,15 @@ def test_backlog_long_text_chunks_count_toward_the_25(
 
 def test_backlog_groups_texts_by_language(analyzer: ComprehendAnalyzer, stubber: Stubber) -> None:
     english = "The delivery was quick and the support team was very helpful."
-    norwegian = "Leveringen gikk raskt og kundeservice var veldig hjelpsom."
+    latin = "Traditio celeris erat et auxilium benignum."
     spanish = "La entrega fue rápida y el servicio al cliente muy amable."
-    texts = [english, norwegian, spanish]
+    texts = [english, latin, spanish]
     stubber.add_response(
         "batch_detect_dominant_language",
         {
             "ResultList": [
                 {"Index": 0, "Languages": [{"LanguageCode": "en", "Score": 0.99}]},
-                {"Index": 1, "Languages": [{"LanguageCode": "no", "Score": 0.95}]},
+                {"Index": 1, "Languages": [{"LanguageCode": "la", "Score": 0.95}]},
                 {"Index": 2, "Languages": [{"LanguageCode": "es", "Score": 0.97}]},
             ],
             "ErrorList": [],
@@ -1044,11 +1054,11 @@ def test_backlog_groups_texts_by_language(analyzer: ComprehendAnalyzer, stubber:
                 {"TextList": [text], "LanguageCode": language},
             )
 
-    en, no, es = analyzer.analyze_batch(texts)
+    en, la, es = analyzer.analyze_batch(texts)
 
     assert (
         isinstance(en, TextAnalysis)
-        and isinstance(no, TextAnalysis)
+        and isinstance(la, TextAnalysis)
         and isinstance(es, TextAnalysis)
     )
     assert (en.language, en.sentiment, toxicity(en)) == (
@@ -1056,30 +1066,31 @@ def test_backlog_groups_texts_by_language(analyzer: ComprehendAnalyzer, stubber:
         "positive",
         [("TOXICITY", pytest.approx(2.0))],
     )
-    assert (no.language, no.language_supported, no.scores) == ("no", False, None)
+    assert (la.language, la.language_supported, la.scores) == ("la", False, None)
+    assert la.unjudged == LANGUAGE_UNSUPPORTED
     assert (es.language, es.sentiment, es.toxicity) == ("es", "positive", ())
     # Ten calls for three texts: 4, 3 and 3.
-    assert [r.api_calls for r in (en, no, es)] == [4, 3, 3]
-    assert no.extra["api_calls_share"] == pytest.approx(10 / 3)
+    assert [r.api_calls for r in (en, la, es)] == [4, 3, 3]
+    assert la.extra["api_calls_share"] == pytest.approx(10 / 3)
 
 
 def test_backlog_language_error_item_and_blank_text(
     analyzer: ComprehendAnalyzer, stubber: Stubber
 ) -> None:
-    norwegian = "Takk for rask levering og god hjelp fra kundeservice."
+    latin = "Gratias pro traditione celeri et auxilio benigno."
     broken = "x" * 30
     stubber.add_response(
         "batch_detect_dominant_language",
         {
-            "ResultList": [{"Index": 0, "Languages": [{"LanguageCode": "no", "Score": 0.9}]}],
+            "ResultList": [{"Index": 0, "Languages": [{"LanguageCode": "la", "Score": 0.9}]}],
             "ErrorList": [
                 {"Index": 1, "ErrorCode": "InvalidRequestException", "ErrorMessage": "No."}
             ],
         },
-        {"TextList": [norwegian, broken]},
+        {"TextList": [latin, broken]},
     )
 
-    first, second, blank = analyzer.analyze_batch([norwegian, broken, "   "])
+    first, second, blank = analyzer.analyze_batch([latin, broken, "   "])
 
     assert isinstance(first, TextAnalysis) and first.api_calls == 1
     assert isinstance(second, AnalyzerError) and not isinstance(second, TransientAnalyzerError)

@@ -9,16 +9,28 @@ says "the offset returns the position of each UTF-8 code point in the string …
 UTF-8 character maps to a single code point". Python strings are indexed by code point too, so
 an offset maps to a Python index unchanged; only the start of the chunk it came from is added.
 EndOffset is exclusive (the service's examples give text[begin:end] == the entity).
+
+Languages: results carry ISO 639-1 codes (`nb` or `nn` where Comprehend says `no`); the calls
+carry Comprehend's. A language Comprehend cannot analyse but Amazon Translate reads (Norwegian,
+Danish, Swedish, …) is judged on an English translation of its masked text (aws_translate.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from feedback.analyzers import aws_common as common
+from feedback.analyzers.aws_common import Calls, Piece, product_language
+from feedback.analyzers.aws_translate import (
+    Translator,
+    Untranslatable,
+    translatable,
+    translation_extra,
+)
 from feedback.analyzers.base import (
+    LANGUAGE_UNCERTAIN,
+    LANGUAGE_UNSUPPORTED,
     AnalyzerError,
     Entity,
     PiiEntity,
@@ -26,9 +38,10 @@ from feedback.analyzers.base import (
     TextAnalysis,
     ToxicityLabel,
     TransientAnalyzerError,
+    Translation,
 )
-from feedback.chunking import chunk_spans, utf8_prefix, utf8_size
-from moderation.analyzers.boto import aws_client, is_transient, translated_errors
+from feedback.chunking import utf8_prefix, utf8_size
+from moderation.analyzers.boto import aws_client, translated_errors
 
 # DetectDominantLanguage: "The maximum string size is 100 KB."
 LANGUAGE_TEXT_BYTES = 100_000
@@ -50,36 +63,18 @@ PII_LANGUAGES = frozenset({"en", "es"})
 # DetectToxicContent: "Currently, English is the only supported language."
 TOXICITY_LANGUAGES = frozenset({"en"})
 
-# Batch ErrorList codes are free-form strings; these fragments mark the retryable ones.
-_TRANSIENT_ITEM_CODE_PARTS = ("throttl", "toomanyrequests", "internalserver", "unavailable")
-
-UNKNOWN_LANGUAGE = "und"
 TOXICITY = "TOXICITY"
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class _Piece:
-    """Part of one input text, as sent in a call."""
-
-    owner: int  # index of the text in the caller's list
-    start: int  # index in that text where this piece begins
-    text: str
-
-
-@dataclass
-class _Calls:
-    count: int = 0
 
 
 class ComprehendAnalyzer:
     name = "aws-comprehend"
 
-    def __init__(self, client: Any | None = None) -> None:
+    def __init__(self, client: Any | None = None, translate_client: Any | None = None) -> None:
         if client is None:
             client = aws_client("comprehend")
         self.client: Any = client
+        # For languages Comprehend cannot read; its client is built only when one turns up.
+        self.translator = Translator(translate_client, service_pii=self._pii)
         # Comprehend reports no model version; the API version is the stable thing we know.
         service_model = getattr(getattr(client, "meta", None), "service_model", None)
         api_version = getattr(service_model, "api_version", "")
@@ -88,22 +83,25 @@ class ComprehendAnalyzer:
     # -- one text ------------------------------------------------------------------------
 
     def analyze(self, text: str) -> TextAnalysis:
-        text = _require_text(text)
-        calls = _Calls()
+        text = common.require_text(text)
+        calls = Calls()
         sample = utf8_prefix(text, LANGUAGE_TEXT_BYTES)
         response = self._call("detect_dominant_language", calls, Text=sample)
-        language, confidence = _top_language(response.get("Languages", []))
+        code, confidence = common.top_language(response.get("Languages", []))
+        language = product_language(code, text)
         extra: dict[str, object] = {"language_sample_truncated": len(sample) < len(text)}
-        if language not in SUPPORTED_LANGUAGES:
+        if code not in SUPPORTED_LANGUAGES:
+            if translatable(language):
+                return self._analyze_translated(text, language, confidence, calls, extra)
             return self._unsupported(language, confidence, calls.count, extra)
 
-        scores, chunks = self._sentiment(text, language, calls)
+        scores, chunks = self._sentiment(text, code, calls)
         extra["sentiment_chunks"] = chunks
         toxicity: tuple[ToxicityLabel, ...] = ()
-        if language in TOXICITY_LANGUAGES:
+        if code in TOXICITY_LANGUAGES:
             toxicity, extra["toxicity_segments"] = self._toxicity_of_one(text, calls)
-        pii = self._pii(text, language, calls) if language in PII_LANGUAGES else ()
-        key_phrases, entities = self._phrases_and_entities(text, language, calls)
+        pii = self._pii(text, code, calls) if code in PII_LANGUAGES else ()
+        key_phrases, entities = self._phrases_and_entities(text, code, calls)
         return TextAnalysis(
             language=language,
             language_confidence=confidence,
@@ -119,116 +117,190 @@ class ComprehendAnalyzer:
             extra=extra,
         )
 
-    def _sentiment(self, text: str, language: str, calls: _Calls) -> tuple[SentimentScores, int]:
+    def _analyze_translated(
+        self, text: str, language: str, confidence: float, calls: Calls, extra: dict[str, object]
+    ) -> TextAnalysis:
+        try:
+            translation, found = self.translator.english(text, language, calls)
+        except Untranslatable as refusal:
+            extra["translate_refused"] = refusal.code
+            return self._unsupported(language, confidence, calls.count, extra)
+        scores, extra["sentiment_chunks"] = self._sentiment(translation.text, "en", calls)
+        toxicity, extra["toxicity_segments"] = self._toxicity_of_one(translation.text, calls)
+        extra.update(translation_extra(translation, found))
+        return self._translated(
+            language, confidence, scores, toxicity, translation, calls.count, extra
+        )
+
+    def _translated(
+        self,
+        language: str,
+        confidence: float,
+        scores: SentimentScores,
+        toxicity: tuple[ToxicityLabel, ...],
+        translation: Translation,
+        api_calls: int,
+        extra: dict[str, object],
+    ) -> TextAnalysis:
+        # No key phrases or entities: on a translation they would be English phrases that
+        # appear nowhere in the text a moderator reads, no decision uses them, and the two
+        # calls would add about a third to the cost of a short message.
+        return TextAnalysis(
+            language=language,
+            language_confidence=confidence,
+            language_supported=True,
+            scores=scores,
+            toxicity=toxicity,
+            # The original's personal data is the local finder's (the pipeline adds it to
+            # every analysis); Comprehend saw only the masked translation.
+            pii=(),
+            key_phrases=(),
+            entities=(),
+            analyzer=self.name,
+            model_version=f"{self.model_version}+{self.translator.model_version}",
+            api_calls=api_calls,
+            extra=extra,
+            translation=translation,
+        )
+
+    def _sentiment(self, text: str, language: str, calls: Calls) -> tuple[SentimentScores, int]:
         if utf8_size(text) <= BATCH_DOCUMENT_BYTES:
             response = self._call("detect_sentiment", calls, Text=text, LanguageCode=language)
-            return _scores(response.get("SentimentScore", {})), 1
-        pieces = _pieces(0, text, BATCH_DOCUMENT_BYTES)
+            return common.sentiment_scores(response.get("SentimentScore", {})), 1
+        pieces = common.text_pieces(0, text, BATCH_DOCUMENT_BYTES)
         errors: dict[int, AnalyzerError] = {}
         results = self._batch("batch_detect_sentiment", pieces, calls, errors, language)
-        _raise_first(errors)
-        return _combined_sentiment(pieces, results)[0], len(pieces)
+        common.raise_first(errors)
+        return common.combined_sentiment(pieces, results)[0], len(pieces)
 
-    def _toxicity_of_one(self, text: str, calls: _Calls) -> tuple[tuple[ToxicityLabel, ...], int]:
-        pieces = _pieces(0, text, TOXIC_SEGMENT_BYTES)
+    def _toxicity_of_one(self, text: str, calls: Calls) -> tuple[tuple[ToxicityLabel, ...], int]:
+        pieces = common.text_pieces(0, text, TOXIC_SEGMENT_BYTES)
         errors: dict[int, AnalyzerError] = {}
         labels = self._toxicity(pieces, calls, errors)
-        _raise_first(errors)
+        common.raise_first(errors)
         return labels.get(0, ()), len(pieces)
 
     def _phrases_and_entities(
-        self, text: str, language: str, calls: _Calls
+        self, text: str, language: str, calls: Calls
     ) -> tuple[tuple[str, ...], tuple[Entity, ...]]:
-        pieces = _pieces(0, text, DOCUMENT_BYTES)
+        pieces = common.text_pieces(0, text, DOCUMENT_BYTES)
         phrases: list[str] = []
         for piece in pieces:
             response = self._call(
                 "detect_key_phrases", calls, Text=piece.text, LanguageCode=language
             )
-            phrases.extend(_key_phrases(response))
+            phrases.extend(common.key_phrases_of(response))
         entities: list[Entity] = []
         for piece in pieces:
             response = self._call("detect_entities", calls, Text=piece.text, LanguageCode=language)
-            entities.extend(_entities(response))
+            entities.extend(common.entities_of(response))
         return tuple(phrases), tuple(entities)
 
     # -- many texts (backlog) ------------------------------------------------------------
 
     def analyze_batch(self, texts: Sequence[str]) -> list[TextAnalysis | AnalyzerError]:
-        calls = _Calls()
+        calls = Calls()
         errors: dict[int, AnalyzerError] = {}
         cleaned: dict[int, str] = {}
         for owner, raw in enumerate(texts):
             try:
-                cleaned[owner] = _require_text(raw)
+                cleaned[owner] = common.require_text(raw)
             except AnalyzerError as error:
                 errors[owner] = error
 
-        languages = self._batch_languages(cleaned, calls, errors)
+        detected = self._batch_languages(cleaned, calls, errors)
+        languages = {
+            owner: product_language(code, cleaned[owner]) for owner, (code, _) in detected.items()
+        }
+        judged = self.translator.judge(
+            cleaned, detected, languages, SUPPORTED_LANGUAGES, calls, errors
+        )
         by_language: dict[str, list[int]] = {}
-        for owner, (language, _) in languages.items():
-            if language in SUPPORTED_LANGUAGES:
-                by_language.setdefault(language, []).append(owner)
+        for owner, language in judged.languages.items():
+            by_language.setdefault(language, []).append(owner)
 
         def alive(owners: Iterable[int]) -> list[int]:
             # A text that failed one step costs no further calls.
             return [owner for owner in owners if owner not in errors]
 
+        # From here on a translation is an English text among the others.
         scores: dict[int, SentimentScores] = {}
         chunks: dict[int, int] = {}
         for language, owners in by_language.items():
-            pieces = _pieces_of(cleaned, owners, BATCH_DOCUMENT_BYTES)
+            pieces = common.pieces_of(judged.texts, alive(owners), BATCH_DOCUMENT_BYTES)
             results = self._batch("batch_detect_sentiment", pieces, calls, errors, language)
-            scores.update(_combined_sentiment(pieces, results))
+            scores.update(common.combined_sentiment(pieces, results))
             for piece in pieces:
                 chunks[piece.owner] = chunks.get(piece.owner, 0) + 1
 
         english = alive(o for lang in TOXICITY_LANGUAGES for o in by_language.get(lang, []))
-        toxic_pieces = _pieces_of(cleaned, english, TOXIC_SEGMENT_BYTES)
+        toxic_pieces = common.pieces_of(judged.texts, english, TOXIC_SEGMENT_BYTES)
         toxicity = self._toxicity(toxic_pieces, calls, errors)
 
+        # Translations had theirs on the way in; key phrases neither (see _translated).
+        originals = {
+            language: [owner for owner in owners if owner not in judged.translations]
+            for language, owners in by_language.items()
+        }
         pii: dict[int, tuple[PiiEntity, ...]] = {}
-        for owner in alive(languages):
-            language = languages[owner][0]
+        for language, owners in originals.items():
             if language not in PII_LANGUAGES:
                 continue
-            # DetectPiiEntities has no batch form: one call per text (per 100 KB).
-            try:
-                pii[owner] = self._pii(cleaned[owner], language, calls)
-            except TransientAnalyzerError:
-                raise
-            except AnalyzerError as error:
-                errors[owner] = error
+            for owner in alive(owners):
+                # DetectPiiEntities has no batch form: one call per text (per 100 KB).
+                try:
+                    pii[owner] = self._pii(cleaned[owner], language, calls)
+                except TransientAnalyzerError:
+                    raise
+                except AnalyzerError as error:
+                    errors[owner] = error
 
         phrases: dict[int, list[str]] = {}
         entities: dict[int, list[Entity]] = {}
-        for language, owners in by_language.items():
-            pieces = _pieces_of(cleaned, alive(owners), BATCH_DOCUMENT_BYTES)
+        for language, owners in originals.items():
+            pieces = common.pieces_of(cleaned, alive(owners), BATCH_DOCUMENT_BYTES)
             results = self._batch("batch_detect_key_phrases", pieces, calls, errors, language)
             for piece, item in zip(pieces, results, strict=True):
-                phrases.setdefault(piece.owner, []).extend(_key_phrases(item or {}))
+                phrases.setdefault(piece.owner, []).extend(common.key_phrases_of(item or {}))
             pieces = [piece for piece in pieces if piece.owner not in errors]
             results = self._batch("batch_detect_entities", pieces, calls, errors, language)
             for piece, item in zip(pieces, results, strict=True):
-                entities.setdefault(piece.owner, []).extend(_entities(item or {}))
+                entities.setdefault(piece.owner, []).extend(common.entities_of(item or {}))
 
-        shares = _prorate(calls.count, len(texts))
+        shares = common.prorate(calls.count, len(texts))
         share = calls.count / len(texts) if texts else 0.0
         analyses: list[TextAnalysis | AnalyzerError] = []
         for owner in range(len(texts)):
             if owner in errors:
                 analyses.append(errors[owner])
                 continue
-            language, confidence = languages[owner]
+            language, confidence = languages[owner], detected[owner][1]
             extra: dict[str, object] = {
                 "api_calls_share": share,
                 "batch_size": len(texts),
                 "language_sample_truncated": utf8_size(cleaned[owner]) > BATCH_DOCUMENT_BYTES,
             }
-            if language not in SUPPORTED_LANGUAGES:
+            if owner not in judged.languages:
+                if owner in judged.refused:
+                    extra["translate_refused"] = judged.refused[owner]
                 analyses.append(self._unsupported(language, confidence, shares[owner], extra))
                 continue
             extra["sentiment_chunks"] = chunks[owner]
+            translation = judged.translations.get(owner)
+            if translation is not None:
+                extra.update(translation_extra(translation, judged.found[owner]))
+                analyses.append(
+                    self._translated(
+                        language,
+                        confidence,
+                        scores[owner],
+                        toxicity.get(owner, ()),
+                        translation,
+                        shares[owner],
+                        extra,
+                    )
+                )
+                continue
             analyses.append(
                 TextAnalysis(
                     language=language,
@@ -248,16 +320,16 @@ class ComprehendAnalyzer:
         return analyses
 
     def _batch_languages(
-        self, texts: Mapping[int, str], calls: _Calls, errors: dict[int, AnalyzerError]
+        self, texts: Mapping[int, str], calls: Calls, errors: dict[int, AnalyzerError]
     ) -> dict[int, tuple[str, float]]:
         # Batch documents are limited to 5 KB: the language is judged on the text's start.
         pieces = [
-            _Piece(owner, 0, utf8_prefix(text, BATCH_DOCUMENT_BYTES))
+            Piece(owner, 0, utf8_prefix(text, BATCH_DOCUMENT_BYTES))
             for owner, text in texts.items()
         ]
         results = self._batch("batch_detect_dominant_language", pieces, calls, errors)
         return {
-            piece.owner: _top_language(item.get("Languages", []))
+            piece.owner: common.top_language(item.get("Languages", []))
             for piece, item in zip(pieces, results, strict=True)
             if item is not None and piece.owner not in errors
         }
@@ -267,8 +339,8 @@ class ComprehendAnalyzer:
     def _batch(
         self,
         operation: str,
-        pieces: Sequence[_Piece],
-        calls: _Calls,
+        pieces: Sequence[Piece],
+        calls: Calls,
         errors: dict[int, AnalyzerError],
         language: str | None = None,
     ) -> list[Mapping[str, Any] | None]:
@@ -291,7 +363,7 @@ class ComprehendAnalyzer:
                     errors.setdefault(piece.owner, error)
                 continue
             for item in response.get("ErrorList", []):
-                errors.setdefault(batch[item["Index"]].owner, _item_error(operation, item))
+                errors.setdefault(batch[item["Index"]].owner, common.item_error(operation, item))
             for item in response.get("ResultList", []):
                 results[first + item["Index"]] = item
         for piece, result in zip(pieces, results, strict=True):
@@ -302,7 +374,7 @@ class ComprehendAnalyzer:
         return results
 
     def _toxicity(
-        self, pieces: Sequence[_Piece], calls: _Calls, errors: dict[int, AnalyzerError]
+        self, pieces: Sequence[Piece], calls: Calls, errors: dict[int, AnalyzerError]
     ) -> dict[int, tuple[ToxicityLabel, ...]]:
         """Per text: each label's highest score over its segments, the overall score first.
 
@@ -352,9 +424,9 @@ class ComprehendAnalyzer:
             for owner, scores in best.items()
         }
 
-    def _pii(self, text: str, language: str, calls: _Calls) -> tuple[PiiEntity, ...]:
+    def _pii(self, text: str, language: str, calls: Calls) -> tuple[PiiEntity, ...]:
         found: list[PiiEntity] = []
-        for piece in _pieces(0, text, DOCUMENT_BYTES):
+        for piece in common.text_pieces(0, text, DOCUMENT_BYTES):
             response = self._call(
                 "detect_pii_entities", calls, Text=piece.text, LanguageCode=language
             )
@@ -386,122 +458,14 @@ class ComprehendAnalyzer:
             model_version=self.model_version,
             api_calls=api_calls,
             extra=extra,
+            # No language at all comes back for a text with too little in it to tell.
+            unjudged=(
+                LANGUAGE_UNCERTAIN if language == common.UNKNOWN_LANGUAGE else LANGUAGE_UNSUPPORTED
+            ),
         )
 
-    def _call(self, operation: str, calls: _Calls, **params: Any) -> Mapping[str, Any]:
+    def _call(self, operation: str, calls: Calls, **params: Any) -> Mapping[str, Any]:
         calls.count += 1
         with translated_errors("Comprehend", operation):
             response: Mapping[str, Any] = getattr(self.client, operation)(**params)
         return response
-
-
-# -- mapping responses -----------------------------------------------------------------------
-
-
-def _top_language(languages: Sequence[Mapping[str, Any]]) -> tuple[str, float]:
-    if not languages:
-        return UNKNOWN_LANGUAGE, 0.0
-    top = max(languages, key=lambda item: item.get("Score", 0.0))
-    return str(top.get("LanguageCode", UNKNOWN_LANGUAGE)), float(top.get("Score", 0.0)) * 100
-
-
-def _scores(score: Mapping[str, Any]) -> SentimentScores:
-    return SentimentScores(
-        positive=float(score.get("Positive", 0.0)) * 100,
-        negative=float(score.get("Negative", 0.0)) * 100,
-        neutral=float(score.get("Neutral", 0.0)) * 100,
-        mixed=float(score.get("Mixed", 0.0)) * 100,
-    )
-
-
-def _combined_sentiment(
-    pieces: Sequence[_Piece], results: Sequence[Mapping[str, Any] | None]
-) -> dict[int, SentimentScores]:
-    """Per text, its chunks' scores averaged with each chunk weighted by its length in
-    characters: a long chunk says more about the whole than a short one."""
-    sums: dict[int, list[float]] = {}
-    weights: dict[int, int] = {}
-    for piece, result in zip(pieces, results, strict=True):
-        if result is None:
-            continue
-        scores = _scores(result.get("SentimentScore", {}))
-        weight = len(piece.text)
-        total = sums.setdefault(piece.owner, [0.0, 0.0, 0.0, 0.0])
-        for index, value in enumerate(
-            (scores.positive, scores.negative, scores.neutral, scores.mixed)
-        ):
-            total[index] += value * weight
-        weights[piece.owner] = weights.get(piece.owner, 0) + weight
-    return {
-        owner: SentimentScores(*(value / weights[owner] for value in total))
-        for owner, total in sums.items()
-    }
-
-
-def _key_phrases(response: Mapping[str, Any]) -> list[str]:
-    return [item["Text"] for item in response.get("KeyPhrases", []) if item.get("Text")]
-
-
-def _entities(response: Mapping[str, Any]) -> list[Entity]:
-    return [
-        Entity(
-            text=item["Text"],
-            type=item.get("Type", "OTHER"),
-            confidence=float(item.get("Score", 0.0)) * 100,
-        )
-        for item in response.get("Entities", [])
-        if item.get("Text")
-    ]
-
-
-def _prorate(total: int, count: int) -> list[int]:
-    """Whole numbers of calls summing to `total`, as even as can be (largest remainder; the
-    earlier texts take the odd calls), so that summing api_calls over a batch counts each
-    call once."""
-    if count == 0:
-        return []
-    base, extra = divmod(total, count)
-    return [base + (1 if index < extra else 0) for index in range(count)]
-
-
-# -- errors ------------------------------------------------------------------------------------
-
-
-def _item_error(operation: str, item: Mapping[str, Any]) -> AnalyzerError:
-    code = str(item.get("ErrorCode", "Unknown"))
-    message = item.get("ErrorMessage", "")
-    normalized = re.sub(r"[^a-z0-9]", "", code.lower())
-    transient = any(part in normalized for part in _TRANSIENT_ITEM_CODE_PARTS) or (
-        normalized.isdigit() and is_transient("", int(normalized))
-    )
-    kind = TransientAnalyzerError if transient else AnalyzerError
-    return kind(f"Comprehend {operation} failed for this text: {code}: {message}")
-
-
-def _raise_first(errors: Mapping[int, AnalyzerError]) -> None:
-    for error in errors.values():
-        raise error
-
-
-# -- text and UTF-8 chunking -------------------------------------------------------------------
-
-
-def _require_text(text: str) -> str:
-    if not text.strip():
-        raise AnalyzerError("There is no text to analyse.")
-    # A lone surrogate (from JSON "\ud83d", say) cannot be encoded as UTF-8. One U+FFFD per
-    # surrogate keeps every index, so offsets still point into the caller's string.
-    return _LONE_SURROGATE.sub("\ufffd", text)
-
-
-def _pieces(owner: int, text: str, max_bytes: int) -> list[_Piece]:
-    # Whitespace-only slices carry nothing to judge, and the service wants real text.
-    return [
-        _Piece(owner, start, text[start:end])
-        for start, end in chunk_spans(text, max_bytes)
-        if text[start:end].strip()
-    ]
-
-
-def _pieces_of(texts: Mapping[int, str], owners: Iterable[int], max_bytes: int) -> list[_Piece]:
-    return [piece for owner in owners for piece in _pieces(owner, texts[owner], max_bytes)]
