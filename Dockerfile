@@ -15,8 +15,10 @@ RUN pip install -r requirements.txt -c constraints.txt \
  && mkdir -p /data && chown vakt /data
 
 COPY --chown=vakt . .
-# collectstatic needs settings to import, but not the real secret.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+# Both need settings to import, but not the real secret. Translations are compiled here, never
+# committed; --force: a .mo that came with the build context is never trusted.
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compiletranslations --force \
+ && SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
 USER vakt
 EXPOSE 8000

@@ -22,8 +22,14 @@ find_python() {
   die "Python 3.11 or newer is needed (python3.11 not found). Debian/Ubuntu: apt-get install python3 python3-venv"
 }
 
-# Create .venv and install the pinned dependencies; again only when the requirement files change.
+# A ready virtualenv: dependencies installed and the translations compiled.
 ensure_venv() {
+  install_dependencies
+  compile_translations
+}
+
+# Create .venv and install the pinned dependencies; again only when the requirement files change.
+install_dependencies() {
   local stamp="$VENV/.vakt-installed" want
   want="$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -38,6 +44,22 @@ ensure_venv() {
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r requirements-dev.txt -c constraints.txt
   echo "$want" >"$stamp"
+}
+
+# Compile the translation catalogs (locale/*/LC_MESSAGES/*.po → .mo; the .mo files are build
+# output, never committed), but only when one is missing or older than its .po: a run with
+# nothing changed does not even start Python.
+compile_translations() {
+  local po stale=""
+  for po in "$ROOT"/locale/*/LC_MESSAGES/*.po; do
+    [ -e "$po" ] || continue
+    if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+      stale=1
+    fi
+  done
+  [ -n "$stale" ] || return 0
+  say "Compiling translations"
+  "$VENV/bin/python" manage.py compiletranslations
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -59,11 +60,11 @@ class FeedbackCreate(APIView):
         data = request.data
         if not isinstance(data, dict):  # a QueryDict (form data) is a dict too
             return Response(
-                {"non_field_errors": ['expected a JSON object: {"text": "…"}']},
+                {"non_field_errors": [gettext('expected a JSON object: {"text": "…"}')]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         if "text" not in data:
-            return Response({"text": ["This field is required."]}, status=400)
+            return Response({"text": [gettext("This field is required.")]}, status=400)
         author = request.user if request.user.is_authenticated else None
         try:
             feedback = services.feedback_create(text=data["text"], author=author)
@@ -80,5 +81,5 @@ class FeedbackDetail(APIView):
     def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
         feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
         if feedback is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(FeedbackSerializer(feedback).data)

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from feedback.models import Feedback
+from feedback.pii.floor import pii_fields, stored_entities
 from moderation.models import ItemStatus
 from moderation.pipeline import StorageError
 
@@ -39,18 +40,27 @@ def document(feedback: Feedback) -> dict[str, object]:
             value = value.replace(secret, f"[{kind}]")
         return value
 
+    checked = feedback.pii_checked_at is not None
     return {
         "id": str(feedback.id),
         "status": feedback.status,
-        "text": feedback.redacted_text,  # never the original: PII stays out of the archive
+        # Never the original: personal data stays out of the archive. A text whose check has
+        # never succeeded is left out altogether.
+        "text": feedback.redacted_text if checked else None,
+        "text_withheld": not checked,
         "language": feedback.language,
         "sentiment": feedback.sentiment or None,
         "sentiment_scores": feedback.sentiment_scores,
         "sentiment_set_by": feedback.sentiment_set_by or None,
         "toxicity": feedback.toxicity,
         "pii_types": feedback.pii_types,
-        "key_phrases": [scrub(phrase) for phrase in feedback.key_phrases],
-        "entities": [{**entity, "text": scrub(entity["text"])} for entity in feedback.entities],
+        "translation": (feedback.translation or None) if checked else None,
+        "key_phrases": [scrub(phrase) for phrase in feedback.key_phrases] if checked else [],
+        "entities": (
+            [{**entity, "text": scrub(entity["text"])} for entity in feedback.entities]
+            if checked
+            else []
+        ),
         "policy_version": feedback.policy_version,
         "decided_by": feedback.decided_by or None,
         "created_at": feedback.created_at.isoformat(),
@@ -61,6 +71,7 @@ def document(feedback: Feedback) -> dict[str, object]:
 def file_document(feedback: Feedback) -> str:
     """Write the document at its key (replacing an earlier copy there) and return the key.
     Raises StorageError, to be retried."""
+    ensure_pii_checked(feedback)
     key = document_key(feedback)
     body = json.dumps(document(feedback), ensure_ascii=False, indent=2).encode()
     try:
@@ -74,6 +85,20 @@ def file_document(feedback: Feedback) -> str:
         default_storage.delete(saved)
         raise StorageError(f"document for {feedback.id} was stored as {saved}, not {key}")
     return key
+
+
+def ensure_pii_checked(feedback: Feedback) -> bool:
+    """Run the personal-data floor again on a message it never succeeded on (stored before
+    it existed, or it failed); saves the result. True if the text may be shown masked."""
+    if feedback.pii_checked_at is not None:
+        return True
+    fields = pii_fields(feedback.text, stored_entities(feedback.pii))
+    if fields["pii_checked_at"] is None:
+        return False
+    for name, value in fields.items():
+        setattr(feedback, name, value)
+    Feedback.objects.filter(id=feedback.id).update(**fields)
+    return True
 
 
 def move_document(feedback: Feedback, old_key: str) -> str:

@@ -30,16 +30,18 @@ _ALIASES = {
 # kva/kvifor/korleis (what/why/how), berre (only), noko/nokon (some), mykje (much), heilt
 # (entirely), frå (from), vere/vore (be/been), ho (she), dei/deira (they/their), me (we),
 # eit (a), kjem (comes), fekk (got), sjølv (self), kven (who), no (now), òg (also).
-_NYNORSK = frozenset(
+_NYNORSK_WORDS = (
     "eg ikkje kva kvifor korleis kvar berre noko nokon nokre mykje heilt frå vere vore ho dei "
     "deira eit kjem fekk sjølv kven òg ein einaste elles enno difor fordi heile sjå gjekk "
-    "likar synest tykkjer kjøpte kjøpt pakka varene dykk dykkar hjå gong".split()
+    "likar synest tykkjer kjøpte kjøpt pakka varene dykk dykkar hjå gong"
 )
-_BOKMAL = frozenset(
+_NYNORSK = frozenset(_NYNORSK_WORDS.split())
+_BOKMAL_WORDS = (
     "jeg ikke hva hvorfor hvordan hvor bare noe noen mye hele fra være vært hun de deres et "
     "kommer fikk selv hvem nå også en eneste ellers ennå derfor fordi se gikk liker synes "
-    "kjøpte kjøpt pakken varene dere deres hos gang".split()
+    "kjøpte kjøpt pakken varene dere deres hos gang"
 )
+_BOKMAL = frozenset(_BOKMAL_WORDS.split())
 _WORD = re.compile(r"[^\W\d_]+")
 
 

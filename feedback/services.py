@@ -13,7 +13,7 @@ from feedback import filing
 from feedback.analyzers import get_text_analyzer
 from feedback.analyzers.base import TextAnalysis
 from feedback.models import MAX_TEXT_CHARS, Feedback, Sentiment
-from feedback.pii import redact
+from feedback.pii.floor import pii_fields
 from feedback.policy import decide_feedback
 from moderation import pipeline
 from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
@@ -51,8 +51,10 @@ def feedback_clean_text(text: object) -> str:
 
 
 def feedback_create(*, text: object, author: User | None) -> Feedback:
-    """Store a message; its analysis is queued once the transaction commits."""
-    feedback = Feedback.objects.create(text=feedback_clean_text(text), author=author)
+    """Store a message, its personal data already masked; its analysis is queued once the
+    transaction commits."""
+    clean = feedback_clean_text(text)
+    feedback = Feedback.objects.create(text=clean, author=author, **pii_fields(clean, ()))
     transaction.on_commit(lambda: feedback_queue_analysis(feedback_id=feedback.id))
     return feedback
 
@@ -153,14 +155,16 @@ def feedback_analyze_backlog(*, limit: int = 1000) -> BacklogReport:
 
 
 def _feedback_apply(lease: pipeline.Lease[Feedback], analysis: TextAnalysis) -> Feedback | None:
-    decision: Decision = decide_feedback(analysis, policy_current())
+    fields = _analysis_fields(lease.item.text, analysis)
+    pii_checked = fields["pii_checked_at"] is not None
+    decision: Decision = decide_feedback(analysis, policy_current(), pii_checked=pii_checked)
     final = decision.outcome != ItemStatus.IN_REVIEW
     return pipeline.item_decide(
         lease,
         outcome=decision.outcome,
         reasons=[reason.as_dict() for reason in decision.reasons],
         policy_version=decision.policy_version,
-        fields=_analysis_fields(lease.item.text, analysis),
+        fields=fields,
         then=_file if final else None,
     )
 
@@ -170,6 +174,7 @@ def _file(feedback: Feedback) -> Mapping[str, object]:
 
 
 def _analysis_fields(text: str, analysis: TextAnalysis) -> dict[str, object]:
+    translation = analysis.translation
     return {
         "language": analysis.language,
         "language_confidence": analysis.language_confidence,
@@ -184,15 +189,14 @@ def _analysis_fields(text: str, analysis: TextAnalysis) -> dict[str, object]:
         "toxicity": [
             {"name": t.name, "confidence": finite_or_none(t.confidence)} for t in analysis.toxicity
         ],
-        "pii": [
-            {"type": p.type, "begin": p.begin, "end": p.end, "confidence": p.confidence}
-            for p in analysis.pii
-        ],
+        **pii_fields(text, analysis.pii),
         "key_phrases": list(analysis.key_phrases),
         "entities": [
             {"text": e.text, "type": e.type, "confidence": e.confidence} for e in analysis.entities
         ],
-        "redacted_text": redact(text, analysis.pii),
+        # Already masked: the AWS backend translates the masked text and masks the result.
+        "translation": translation.text if translation else "",
+        "translation_source": translation.source_language if translation else "",
         "analyzer": analysis.analyzer,
         "model_version": analysis.model_version,
         "error": "",

@@ -159,3 +159,57 @@ def hate_speech(normalized: str) -> tuple[float, float]:
     if _SLUR.search(normalized.translate(_LEET)):
         hate = max(hate, SLUR_CONFIDENCE)
     return hate, violence
+
+
+# Insults aimed at someone. profanity-check scores the word ("you are an idiot" 83.6 as
+# PROFANITY) but not its aim, so Comprehend's INSULT had no offline counterpart. An insult
+# counts when it is said to or of a person — "you idiot", "you're all clowns", "are you
+# stupid?", "your staff are morons" — and not when the writer says it of themselves ("I felt
+# like an idiot") or nobody ("what an idiot design"). The scale is the Nordic lexicon's
+# (`feedback.abuse`): a strong insult aimed at someone 75, with swearing in it 85; a mild one
+# (a clown, a liar, incompetent) 55. Insults alone stay below the reject band: a person decides.
+_INSULT_STRONG = (
+    r"(?:idiot|moron|imbecile|cretin|dumbass|dipshit|jackass|asshole|arsehole|bastard|bitch"
+    r"|cunt|prick|dickhead|twat|wanker|tosser|douchebag|douche|scumbag|shithead|fuckwit"
+    r"|halfwit|nitwit|numpty|pillock)(?:s|es)?"
+)
+_INSULT_MILD = (
+    r"(?:clown|joke|loser|liar|thief|thieves|crook|fraud|scammer|con artist|amateur|fool|pig"
+    r"|cow|jerk|creep)s?"
+)
+_INSULT_ADJECTIVE = r"(?:stupid|dumb|pathetic|worthless|brainless|incompetent|clueless)"
+_SWEARING_WORD = r"(?:fucking|f\*+ing|effing|bloody|damn|goddamn|goddamned|freaking)"
+_FILLER = (
+    rf"(?:(?:a|an|the|such|so|just|all|really|bunch of|a bunch of|nothing but|complete|total"
+    rf"|absolute|utter|lazy|useless|{_INSULT_ADJECTIVE}|{_SWEARING_WORD}|little|fat|ugly|sad"
+    r"|miserable|greedy|lying|thieving|ignorant|arrogant|incompetent) )"
+)
+_ADDRESSEE = (
+    r"(?:you(?: guys| people| lot| all)?|y'?all|all of you|"
+    r"(?:your|ur) (?:staff|employees|people|team|support(?: team)?|customer service|agents?"
+    r"|drivers?|couriers?|manager|boss|owner|ceo|workers|warehouse staff)"
+    r" (?:is|are|was|were))"
+)
+_BE = r"(?:'re| are| r| were|re)?"
+_INSULTS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(pattern), confidence)
+    for pattern, confidence in (
+        # "you fucking idiot", "you're a bloody moron"
+        (rf"\b{_ADDRESSEE}{_BE} {_FILLER}*{_SWEARING_WORD} {_FILLER}*{_INSULT_STRONG}\b", 85.0),
+        # "you idiot", "you are all idiots", "your staff are morons", "are you an idiot?"
+        (rf"\b{_ADDRESSEE}{_BE} {_FILLER}*{_INSULT_STRONG}\b", 75.0),
+        (rf"\bare (?:you|u|y'?all) {_FILLER}*{_INSULT_STRONG}\b", 75.0),
+        # "you're clowns", "you are liars and thieves", "you are so stupid", "are you stupid?"
+        (rf"\b{_ADDRESSEE}{_BE} {_FILLER}*{_INSULT_MILD}\b", 55.0),
+        (
+            rf"\b(?:{_ADDRESSEE}{_BE}|are (?:you|u)) (?:so |such |really |just )*"
+            rf"{_INSULT_ADJECTIVE}\b",
+            55.0,
+        ),
+    )
+)
+
+
+def insult(normalized: str) -> float:
+    """The strongest insult aimed at someone, 0 when there is none."""
+    return max((c for pattern, c in _INSULTS if pattern.search(normalized)), default=0.0)

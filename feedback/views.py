@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import selectors, services
@@ -25,7 +26,10 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
         )
         wait = ratelimit.hit(scope="feedback", ident=ident, rate=settings.FEEDBACK_RATE)
         if wait is not None:
-            error = f"Too many messages (limit {settings.FEEDBACK_RATE}); try again in {wait} s."
+            error = gettext("Too many messages (limit %(rate)s); try again in %(seconds)s s.") % {
+                "rate": settings.FEEDBACK_RATE,
+                "seconds": wait,
+            }
             context = {"text": text, "error": error, "max_chars": MAX_TEXT_CHARS}
             page = render(request, "feedback/form.html", context, status=429)
             return ratelimit.with_retry_after(page, wait)
@@ -46,7 +50,7 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
 def feedback_status(request: HttpRequest, feedback_id: uuid.UUID) -> HttpResponse:
     feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
     if feedback is None:
-        raise Http404("No such message")
+        raise Http404(gettext("No such message"))
     template = "feedback/_status.html" if request.htmx else "feedback/status.html"  # type: ignore[attr-defined]
     pending = feedback.status == ItemStatus.PENDING
     return render(request, template, {"feedback": feedback, "pending": pending})

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from moderation import services
 from moderation.models import AuditEvent, ImageUpload, Policy, PolicyBand, ReviewItem
@@ -58,7 +60,7 @@ class PolicyAdmin(ReadOnlyAdmin):
     inlines = [PolicyBandInline]
     change_list_template = "admin/moderation/policy/change_list.html"
 
-    @admin.display(description="changes from the version before")
+    @admin.display(description=_("changes from the version before"))
     def changes(self, policy: Policy) -> str:
         previous = Policy.objects.filter(version__lt=policy.version).order_by("-version").first()
         return "; ".join(services.policy_diff(previous, policy)) or "—"
@@ -66,7 +68,8 @@ class PolicyAdmin(ReadOnlyAdmin):
     @admin.display(description="")
     def edit_link(self, policy: Policy) -> str:
         url = reverse("admin:moderation_policy_propose_from", args=[policy.pk])
-        label = "Edit as a new version" if policy.version == _latest_version() else "Restore…"
+        latest = policy.version == _latest_version()
+        label = gettext("Edit as a new version") if latest else gettext("Restore…")
         return format_html('<a class="button" href="{}">{}</a>', url, label)
 
     def get_urls(self) -> list[URLPattern]:
@@ -81,7 +84,9 @@ class PolicyAdmin(ReadOnlyAdmin):
         """Edit a copy of a version (the newest by default); preview its impact; save it as
         the next version."""
         if not request.user.has_perm("moderation.add_policy"):
-            messages.error(request, "Only admins with the right to add policies may change it.")
+            messages.error(
+                request, gettext("Only admins with the right to add policies may change it.")
+            )
             return redirect("admin:moderation_policy_changelist")
         base = get_object_or_404(Policy, pk=pk) if pk else Policy.objects.order_by("-version")[0]
         if request.method == "POST":
@@ -99,7 +104,8 @@ class PolicyAdmin(ReadOnlyAdmin):
                     created_by=request.user,  # type: ignore[arg-type]
                     **data,
                 )
-                messages.success(request, f"Saved as version {policy.version}.")
+                message = gettext("Saved as version %(version)s.")
+                messages.success(request, message % {"version": policy.version})
                 return redirect("admin:moderation_policy_changelist")
             preview = replay_preview(
                 current=policy_current(),
@@ -109,7 +115,8 @@ class PolicyAdmin(ReadOnlyAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"New policy version (from version {base.version})",
+            "title": gettext("New policy version (from version %(version)s)")
+            % {"version": base.version},
             "base": base,
             "settings_form": settings_form,
             "bands": bands,

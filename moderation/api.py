@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -86,11 +87,14 @@ class ImageDetail(APIView):
     def get(self, request: Request, image_id: uuid.UUID) -> Response:
         image = selectors.image_get_for_user(user=request.user, image_id=image_id)
         if image is None:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(ImageSerializer(image).data)
 
 
 def too_large() -> Response:
     limit = settings.MAX_UPLOAD_BYTES
-    message = f"image is larger than the limit of {limit / 1024 / 1024:g} MiB ({limit} bytes)"
+    message = gettext("image is larger than the limit of %(mib)s MiB (%(bytes)d bytes)") % {
+        "mib": f"{limit / 1024 / 1024:g}",
+        "bytes": limit,
+    }
     return Response({"image": [message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Final, Literal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageFile, ImageOps
 
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")
@@ -22,9 +24,9 @@ ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_SIDE: Final = 30_000
 JPEG_QUALITY: Final = 90
 
-NOT_AN_IMAGE: Final = "image must be a JPEG, PNG, WebP or GIF file"
-UNDECODABLE: Final = "image could not be decoded (truncated or corrupt)"
-POLYGLOT: Final = (
+NOT_AN_IMAGE: Final = gettext_lazy("image must be a JPEG, PNG, WebP or GIF file")
+UNDECODABLE: Final = gettext_lazy("image could not be decoded (truncated or corrupt)")
+POLYGLOT: Final = gettext_lazy(
     "image is also a ZIP archive (a polyglot file); upload a plain JPEG, PNG, WebP or GIF file"
 )
 
@@ -43,7 +45,9 @@ _JPEG_STANDALONE_MARKERS: Final = frozenset({0x01, *range(0xD0, 0xD8)})
 class ImageRejected(Exception):
     """An upload we refuse, with the message and HTTP status to answer it with."""
 
-    def __init__(self, message: str, *, status: int = 400, field: str = "image") -> None:
+    def __init__(self, message: str | Promise, *, status: int = 400, field: str = "image") -> None:
+        # Worded in the language of the request that sent the upload.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.status = status
@@ -105,7 +109,8 @@ def process_upload(
 def _read_upload(fileobj: IO[bytes], *, size: int, max_bytes: int) -> bytes:
     if size > max_bytes:
         raise ImageRejected(
-            f"image is {_describe_bytes(size)}; the limit is {_describe_bytes(max_bytes)}",
+            gettext("image is %(size)s; the limit is %(limit)s")
+            % {"size": _describe_bytes(size), "limit": _describe_bytes(max_bytes)},
             status=413,
         )
     # A form or serializer may already have read the upload to validate it.
@@ -115,11 +120,12 @@ def _read_upload(fileobj: IO[bytes], *, size: int, max_bytes: int) -> bytes:
     data = _read_at_most(fileobj, max_bytes + 1)
     if len(data) > max_bytes:
         raise ImageRejected(
-            f"image is larger than declared and over the limit of {_describe_bytes(max_bytes)}",
+            gettext("image is larger than declared and over the limit of %(limit)s")
+            % {"limit": _describe_bytes(max_bytes)},
             status=413,
         )
     if not data:
-        raise ImageRejected("image is empty")
+        raise ImageRejected(gettext("image is empty"))
     return data
 
 
@@ -138,10 +144,16 @@ def _read_at_most(fileobj: IO[bytes], limit: int) -> bytes:
 
 def _describe_bytes(count: int) -> str:
     if count >= _MIB:
-        return f"{_one_decimal(count / _MIB)} MiB ({count} bytes)"
+        return gettext("%(number)s MiB (%(bytes)d bytes)") % {
+            "number": _one_decimal(count / _MIB),
+            "bytes": count,
+        }
     if count >= _KIB:
-        return f"{_one_decimal(count / _KIB)} KiB ({count} bytes)"
-    return f"{count} bytes"
+        return gettext("%(number)s KiB (%(bytes)d bytes)") % {
+            "number": _one_decimal(count / _KIB),
+            "bytes": count,
+        }
+    return gettext("%(bytes)d bytes") % {"bytes": count}
 
 
 def _one_decimal(value: float) -> str:
@@ -169,8 +181,8 @@ def _open_image(data: bytes, *, max_pixels: int) -> tuple[ImageFile.ImageFile, s
         # ourselves: warnings.catch_warnings() swaps process-wide state and is not
         # thread-safe before Python 3.14, and our own limit, checked above and below, decides.
         raise ImageRejected(
-            f"image has too many pixels to decode safely; the limit is "
-            f"{_describe_megapixels(max_pixels)}"
+            gettext("image has too many pixels to decode safely; the limit is %(limit)s")
+            % {"limit": _describe_megapixels(max_pixels)}
         ) from exc
     except Exception as exc:
         # Pillow's parsers meet hostile input here and have raised OSError, SyntaxError,
@@ -188,25 +200,39 @@ def _open_image(data: bytes, *, max_pixels: int) -> tuple[ImageFile.ImageFile, s
 
 def _check_dimensions(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
-    shown = f"{width}\N{MULTIPLICATION SIGN}{height} pixels"
+    shown = gettext("%(width)d×%(height)d pixels") % {"width": width, "height": height}
     if width < 1 or height < 1:
-        raise ImageRejected(f"image is {shown}; both sides must be at least 1 pixel")
+        raise ImageRejected(
+            gettext("image is %(size)s; both sides must be at least 1 pixel") % {"size": shown}
+        )
     pixels = width * height
     if pixels > max_pixels:
         raise ImageRejected(
-            f"image is {shown} ({pixels / 1e6:.1f} MP); "
-            f"the limit is {_describe_megapixels(max_pixels)}"
+            gettext("image is %(size)s (%(megapixels)s MP); the limit is %(limit)s")
+            % {
+                "size": shown,
+                "megapixels": f"{pixels / 1e6:.1f}",
+                "limit": _describe_megapixels(max_pixels),
+            }
         )
     if max(width, height) > MAX_SIDE:
-        raise ImageRejected(f"image is {shown}; no side may be longer than {MAX_SIDE} pixels")
+        raise ImageRejected(
+            gettext("image is %(size)s; no side may be longer than %(limit)d pixels")
+            % {"size": shown, "limit": MAX_SIDE}
+        )
 
 
 def _describe_megapixels(count: int) -> str:
     if count < 100_000:
         # Rounded to megapixels, a limit this small would read "0 MP".
-        return f"{count} pixels"
-    described = f"{_one_decimal(count / 1e6)} MP"
-    return described if count % 100_000 == 0 else f"{described} ({count} pixels)"
+        return gettext("%(pixels)d pixels") % {"pixels": count}
+    described = gettext("%(number)s MP") % {"number": _one_decimal(count / 1e6)}
+    if count % 100_000 == 0:
+        return described
+    return gettext("%(megapixels)s (%(pixels)d pixels)") % {
+        "megapixels": described,
+        "pixels": count,
+    }
 
 
 def _read_header(data: bytes) -> _Header | None:

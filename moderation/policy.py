@@ -79,6 +79,11 @@ class Reason:
     threshold: float | None
     category: str = ""  # where the band was set ("" for the policy default)
     detail: str = ""  # for reasons that are not a label's band, e.g. an unsupported language
+    # A rule that is not a label's band names itself, with what its sentence needs, so pages
+    # can word it in the reader's language (moderation/reasons.py); `detail` stays the
+    # English fallback for readers that do not know the code.
+    code: str = ""
+    params: Mapping[str, object] | None = None
 
     def as_dict(self) -> dict[str, object]:
         reason: dict[str, object] = {
@@ -90,6 +95,9 @@ class Reason:
         }
         if self.detail:
             reason["detail"] = self.detail
+        if self.code:
+            reason["code"] = self.code
+            reason["params"] = dict(self.params or {})
         return reason
 
 

@@ -6,27 +6,29 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import CategoryKind, Policy, PolicyBand, validate_band
 from moderation.policy import Band, PolicySnapshot
 
 
 class PolicySettingsForm(forms.Form):
-    default_review_at = forms.FloatField(label="Default review at %", min_value=0, max_value=100)
-    default_reject_at = forms.FloatField(label="Default reject at %", min_value=0, max_value=100)
+    default_review_at = forms.FloatField(label=_("Default review at %"), min_value=0, max_value=100)
+    default_reject_at = forms.FloatField(label=_("Default reject at %"), min_value=0, max_value=100)
     sentiment_review_below = forms.FloatField(
-        label="Sentiment review below %", min_value=0, max_value=100
+        label=_("Sentiment review below %"), min_value=0, max_value=100
     )
     min_confidence = forms.FloatField(
-        label="Rekognition MinConfidence %",
+        label=_("Rekognition MinConfidence %"),
         required=False,
-        help_text="Empty: the lowest review threshold of the enabled image bands.",
+        help_text=_("Empty: the lowest review threshold of the enabled image bands."),
         min_value=0,
         max_value=100,
     )
-    review_sla_seconds = forms.IntegerField(label="Review SLA (seconds)", min_value=60)
-    claim_ttl_seconds = forms.IntegerField(label="Claim length (seconds)", min_value=10)
-    comment = forms.CharField(label="What changes and why", max_length=200, required=False)
+    review_sla_seconds = forms.IntegerField(label=_("Review SLA (seconds)"), min_value=60)
+    claim_ttl_seconds = forms.IntegerField(label=_("Claim length (seconds)"), min_value=10)
+    comment = forms.CharField(label=_("What changes and why"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -63,7 +65,9 @@ class BaseBandFormSet(forms.BaseFormSet):
             if not category or form.cleaned_data.get("DELETE"):
                 continue
             if category in seen:
-                raise ValidationError(f"{category} has two bands; keep one.")
+                raise ValidationError(
+                    gettext("%(category)s has two bands; keep one.") % {"category": category}
+                )
             seen.add(category)
 
     def bands(self) -> list[PolicyBand]:

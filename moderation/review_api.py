@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -31,7 +32,7 @@ from project import api_errors
 
 
 class IsModerator(BasePermission):
-    message = "Only moderators may use the review queue."
+    message = gettext_lazy("Only moderators may use the review queue.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return user_is_moderator(request.user)
@@ -117,7 +118,7 @@ class ReviewClaim(APIView):
         try:
             entry = reviews.review_claim(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
         except ReviewItem.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         except reviews.ReviewConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(ReviewItemSerializer(entry).data)
@@ -146,14 +147,18 @@ class ReviewDecision(APIView):
                 **form.validated_data,
             )
         except ReviewItem.DoesNotExist:
-            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         except reviews.ReviewError as exc:
             return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
         except reviews.ReviewConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except pipeline.StorageError:
             return Response(
-                {"detail": "The file store did not answer; nothing was decided. Try again."},
+                {
+                    "detail": gettext(
+                        "The file store did not answer; nothing was decided. Try again."
+                    )
+                },
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         return Response(ReviewItemSerializer(entry).data)

@@ -20,9 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from moderation import pipeline, reviews, selectors
+from moderation import pipeline, reasons, reviews, selectors
 from moderation.models import BulkAction, ItemKind, ReviewItem
 
 PAGE_SIZE = 50
@@ -89,7 +91,7 @@ def next_item(request: HttpRequest) -> HttpResponse:
         moderator=_moderator(request), kind=kind if kind in ItemKind.values else None
     )
     if entry is None:
-        messages.success(request, "The queue is empty. Nice work.")
+        messages.success(request, gettext("The queue is empty. Nice work."))
         return redirect("review-queue")
     return redirect("review-item", review_id=entry.id)
 
@@ -135,23 +137,25 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             sentiment=request.POST.get("sentiment") or None,
         )
     except ReviewItem.DoesNotExist:
-        raise Http404("No such item") from None
+        raise Http404(gettext("No such item")) from None
     except reviews.ReviewError as exc:
         messages.error(request, exc.message)
         return redirect("review-item", review_id=review_id)
     except reviews.ReviewConflict as exc:
-        messages.warning(request, f"Not decided: {exc}.")
+        messages.warning(request, gettext("Not decided: %(problem)s.") % {"problem": exc})
         return redirect("review-queue")
     except pipeline.StorageError:
-        messages.error(request, "Not decided: the file store did not answer. Try again.")
+        messages.error(request, gettext("Not decided: the file store did not answer. Try again."))
         return redirect("review-item", review_id=review_id)
-    verb = "Approved" if request.POST.get("decision") == reviews.APPROVE else "Rejected"
-    messages.success(request, f"{verb}.")
+    if request.POST.get("decision") == reviews.APPROVE:
+        messages.success(request, gettext("Approved."))
+    else:
+        messages.success(request, gettext("Rejected."))
     if request.POST.get("then") == "next":
         following = reviews.review_claim_next(moderator=moderator)
         if following is not None:
             return redirect("review-item", review_id=following.id)
-        messages.success(request, "The queue is empty. Nice work.")
+        messages.success(request, gettext("The queue is empty. Nice work."))
     return redirect("review-queue")
 
 
@@ -172,7 +176,7 @@ def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     try:
         text = reviews.review_reveal_pii(review_id=review_id, moderator=_moderator(request))
     except (ReviewItem.DoesNotExist, reviews.ReviewError):
-        raise Http404("No such feedback") from None
+        raise Http404(gettext("No such feedback")) from None
     return render(request, "review/_revealed_text.html", {"text": text})
 
 
@@ -181,7 +185,10 @@ def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     blur = request.POST.get("blur_images") == "on"
     reviews.preference_set_blur(moderator=_moderator(request), blur=blur)
-    messages.success(request, "Images will be " + ("blurred" if blur else "shown") + " by default.")
+    if blur:
+        messages.success(request, gettext("Images will be blurred by default."))
+    else:
+        messages.success(request, gettext("Images will be shown by default."))
     return redirect(_same_site_path(request, request.POST.get("next", "")) or "review-queue")
 
 
@@ -201,7 +208,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     else:
         ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
     if not ids:
-        messages.error(request, "Select at least one item.")
+        messages.error(request, gettext("Select at least one item."))
         return redirect("review-queue")
     try:
         result = reviews.review_bulk_decide(
@@ -215,12 +222,22 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return redirect("review-queue")
     if result.action is not None:
         request.session["undo_bulk"] = str(result.action.id)
-        messages.success(
-            request, f"{len(result.decided)} item(s) {result.action.decision}d.", extra_tags="undo"
-        )
+        count = len(result.decided)
+        if result.action.decision == reviews.APPROVE:
+            message = ngettext("%(count)d item approved.", "%(count)d items approved.", count)
+        else:
+            message = ngettext("%(count)d item rejected.", "%(count)d items rejected.", count)
+        messages.success(request, message % {"count": count}, extra_tags="undo")
     if result.conflicts:
-        messages.warning(request, f"{len(result.conflicts)} item(s) skipped: someone else holds "
-                         "or decided them, or feedback needs a sentiment.")  # fmt: skip
+        count = len(result.conflicts)
+        message = ngettext(
+            "%(count)d item skipped: someone else holds or decided it, or feedback needs a "
+            "sentiment.",
+            "%(count)d items skipped: someone else holds or decided them, or feedback needs a "
+            "sentiment.",
+            count,
+        )
+        messages.warning(request, message % {"count": count})
     return redirect(reverse("review-queue") + "?" + request.POST.get("query", ""))
 
 
@@ -230,10 +247,15 @@ def bulk_undo(request: HttpRequest, bulk_id: uuid.UUID) -> HttpResponse:
     try:
         count = reviews.review_bulk_undo(bulk_id=bulk_id, moderator=_moderator(request))
     except reviews.ReviewConflict as exc:
-        messages.error(request, f"{exc}.")
+        messages.error(request, f"{capfirst(str(exc))}.")
     else:
         request.session.pop("undo_bulk", None)
-        messages.success(request, f"Undone: {count} item(s) are back in the queue.")
+        message = ngettext(
+            "Undone: %(count)d item is back in the queue.",
+            "Undone: %(count)d items are back in the queue.",
+            count,
+        )
+        messages.success(request, message % {"count": count})
     return redirect("review-queue")
 
 
@@ -253,7 +275,12 @@ def history(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "review/history.html",
-        {"page": page, "params": request.GET, "query": query.urlencode()},
+        {
+            "page": page,
+            "params": request.GET,
+            "query": query.urlencode(),
+            "actions": list(reasons.AUDIT_ACTION_NAMES),
+        },
     )
 
 

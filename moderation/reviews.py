@@ -18,9 +18,11 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from moderation import pipeline, services
+from moderation.i18n import language_for_user
 from moderation.models import (
     AnalysedItem,
     BulkAction,
@@ -121,18 +123,21 @@ def review_decide(
     """A moderator approves or rejects a queued item. Exactly one decision is ever recorded:
     a second one (or one on an item another moderator holds) raises ReviewConflict."""
     if decision not in OUTCOMES:
-        raise ReviewError("decision must be approve or reject", field="decision")
+        raise ReviewError(gettext("decision must be approve or reject"), field="decision")
     if reason not in settings.REVIEW_REASON_CODES:
         codes = ", ".join(settings.REVIEW_REASON_CODES)
-        raise ReviewError(f"reason must be one of {codes}", field="reason")
+        raise ReviewError(
+            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
+        )
     if sentiment:
         # Checked for rejections too: the sentiment is stored whatever the decision.
         _check_sentiment(sentiment)
     if "\x00" in note:
-        raise ReviewError("note must not contain NUL characters", field="note")
+        raise ReviewError(gettext("note must not contain NUL characters"), field="note")
     if len(note) > MAX_NOTE_CHARS:
         raise ReviewError(
-            f"note is {len(note)} characters; the limit is {MAX_NOTE_CHARS} characters",
+            gettext("note is %(length)d characters; the limit is %(limit)d characters")
+            % {"length": len(note), "limit": MAX_NOTE_CHARS},
             field="note",
         )
     entry = ReviewItem.objects.select_related("image", "feedback").filter(id=review_id).first()
@@ -158,7 +163,7 @@ def review_decide(
             )
         )  # fmt: skip
         if not updated:
-            raise ReviewConflict("this item is no longer waiting for review")
+            raise ReviewConflict(gettext("this item is no longer waiting for review"))
         item.refresh_from_db()
         pipeline.audit(
             item,
@@ -200,7 +205,7 @@ def review_bulk_decide(
         except (ReviewConflict, ReviewError, ReviewItem.DoesNotExist, pipeline.StorageError) as exc:
             if isinstance(exc, ReviewError) and exc.field != "sentiment":
                 raise  # a bad decision or reason is wrong for every item: say so once
-            conflicts[review_id] = str(exc) or "not found"
+            conflicts[review_id] = str(exc) or gettext("not found")
         else:
             decided.append(review_id)
     action = None
@@ -223,7 +228,7 @@ def review_bulk_undo(*, bulk_id: uuid.UUID, moderator: User) -> int:
         id=bulk_id, moderator=moderator, undone_at__isnull=True, created_at__gte=since
     ).update(undone_at=now)
     if not claimed:
-        raise ReviewConflict("this bulk action can no longer be undone")
+        raise ReviewConflict(gettext("this bulk action can no longer be undone"))
     action = BulkAction.objects.get(id=bulk_id)
     return sum(_undo_one(uuid.UUID(review_id), action) for review_id in action.review_ids)
 
@@ -281,7 +286,7 @@ def review_reveal_pii(*, review_id: uuid.UUID, moderator: User) -> str:
     """The feedback's original text, for a moderator who asked to see it: on the record."""
     entry = ReviewItem.objects.select_related("feedback").get(id=review_id)
     if entry.feedback is None:
-        raise ReviewError("only feedback has personal data to reveal", field="review")
+        raise ReviewError(gettext("only feedback has personal data to reveal"), field="review")
     feedback = entry.feedback
     pipeline.audit_action(
         feedback, actor=moderator, action="reveal_pii", note=", ".join(feedback.pii_types)
@@ -300,7 +305,7 @@ def _sentiment_for_approval(current: str, given: str | None) -> str:
     chosen = given or current
     if not chosen:
         raise ReviewError(
-            "sentiment is required to approve feedback the machine could not classify",
+            gettext("sentiment is required to approve feedback the machine could not classify"),
             field="sentiment",
         )
     _check_sentiment(chosen)
@@ -312,7 +317,9 @@ def _check_sentiment(sentiment: str) -> None:
 
     if sentiment not in Sentiment.values:
         raise ReviewError(
-            f"sentiment must be one of {', '.join(Sentiment.values)}", field="sentiment"
+            gettext("sentiment must be one of %(sentiments)s")
+            % {"sentiments": ", ".join(Sentiment.values)},
+            field="sentiment",
         )
 
 
@@ -344,25 +351,59 @@ def _file_feedback(item: AnalysedItem, sentiment: str | None) -> None:
 
 
 def _notify(item: AnalysedItem, outcome: str, reason: str, note: str) -> None:
-    """Tell the submitter, if they have an address; a failed e-mail never undoes a decision."""
+    """Tell the submitter, if they have an address; a failed e-mail never undoes a decision.
+    It is written in the submitter's language, whatever the moderator's is."""
     from feedback.models import Feedback
 
     person = item.author if isinstance(item, Feedback) else item.owner  # type: ignore[attr-defined]
     if person is None or not person.email:
         return
-    what = "Your feedback" if isinstance(item, Feedback) else "Your image"
-    verdict = "was approved" if outcome == ItemStatus.APPROVED else "was not accepted"
-    body = f"{what} ({item.id}) {verdict}.\nReason: {reason.replace('_', ' ')}"
-    if note:
-        body += f"\nNote from the moderator: {note}"
+    with translation.override(language_for_user(person)):
+        subject, body = decision_email(
+            feedback=isinstance(item, Feedback),
+            approved=outcome == ItemStatus.APPROVED,
+            item_id=str(item.id),
+            reason=reason,
+            note=note,
+        )
     try:
-        send_mail(f"{what} {verdict}", body, None, [person.email])
+        send_mail(subject, body, None, [person.email])
     except Exception:
         logger.exception("could not notify %s about %s %s", person.email, item.KIND, item.id)
 
 
+def decision_email(
+    *, feedback: bool, approved: bool, item_id: str, reason: str, note: str
+) -> tuple[str, str]:
+    """Subject and body telling a submitter a moderator's decision, in the active language."""
+    from moderation.reasons import review_reason_name
+
+    if feedback:
+        subject = (
+            gettext("Your feedback was approved")
+            if approved
+            else gettext("Your feedback was not accepted")
+        )
+    else:
+        subject = (
+            gettext("Your image was approved")
+            if approved
+            else gettext("Your image was not accepted")
+        )
+    lines = [
+        gettext("%(subject)s (%(id)s).") % {"subject": subject, "id": item_id},
+        gettext("Reason: %(reason)s") % {"reason": review_reason_name(reason)},
+    ]
+    if note:
+        lines.append(gettext("Note from the moderator: %(note)s") % {"note": note})
+    return subject, "\n".join(lines)
+
+
 def _conflict_message(entry: ReviewItem) -> str:
     if entry.resolved_at is not None:
-        return "this item has already been decided"
-    holder = entry.claimed_by.get_username() if entry.claimed_by else "another moderator"
-    return f"{holder} is reviewing this item"
+        return gettext("this item has already been decided")
+    if entry.claimed_by is None:
+        return gettext("another moderator is reviewing this item")
+    return gettext("%(moderator)s is reviewing this item") % {
+        "moderator": entry.claimed_by.get_username()
+    }

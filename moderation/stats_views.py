@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 
 from moderation import stats as stats_selectors
@@ -24,10 +26,10 @@ def stats(request: HttpRequest) -> HttpResponse:
     decisions_chart = svg.bar_chart(
         labels,
         [
-            svg.Series("Machine", "machine", [day.machine for day in per_day]),
-            svg.Series("Moderators", "human", [day.human for day in per_day]),
+            svg.Series(gettext("Machine"), "machine", [day.machine for day in per_day]),
+            svg.Series(gettext("Moderators"), "human", [day.human for day in per_day]),
         ],
-        title="Decisions per day, by the machine and by moderators",
+        title=gettext("Decisions per day, by the machine and by moderators"),
     )
     depth_chart = svg.area_chart(
         labels,
@@ -39,7 +41,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             )
             for kind in stats_selectors.QUEUE_KINDS
         ],
-        title="Open review entries at the end of each day",
+        title=gettext("Open review entries at the end of each day"),
     )
     timing = [
         {
@@ -48,7 +50,10 @@ def stats(request: HttpRequest) -> HttpResponse:
             "median": duration_label(numbers.timing[decider].median),
             "p90": duration_label(numbers.timing[decider].p90),
         }
-        for decider, who in ((DecidedBy.MACHINE, "Machine"), (DecidedBy.MODERATOR, "Moderators"))
+        for decider, who in (
+            (DecidedBy.MACHINE, gettext("Machine")),
+            (DecidedBy.MODERATOR, gettext("Moderators")),
+        )
     ]
     top = max((label.total for label in numbers.labels), default=0)
     counted = numbers.decisions
@@ -84,7 +89,8 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def day_label(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    """ "5 Dec" ("5. des." in Norwegian)."""
+    return date_format(day, pgettext("chart day label, Django date format", "j M"))
 
 
 def duration_label(value: timedelta | None) -> str:
@@ -93,9 +99,9 @@ def duration_label(value: timedelta | None) -> str:
         return "—"
     seconds = value.total_seconds()
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return gettext("%(number)s s") % {"number": number_format(round(seconds), 0)}
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
+        return gettext("%(number)s min") % {"number": number_format(round(seconds / 60), 0)}
     if seconds < 36 * 3600:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.1f} d"
+        return gettext("%(number)s h") % {"number": number_format(round(seconds / 3600, 1), 1)}
+    return gettext("%(number)s d") % {"number": number_format(round(seconds / 86400, 1), 1)}

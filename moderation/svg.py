@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH = 960
 HEIGHT = 260
@@ -152,7 +153,8 @@ def _empty_note(frame: _Frame, totals: Sequence[float]) -> list[str]:
     if any(totals):
         return []
     x, y = _coord(LEFT + frame.plot_width / 2), _coord(TOP + frame.plot_height / 2)
-    return [f'<text class="empty" x="{x}" y="{y}" text-anchor="middle">No data yet</text>']
+    empty = escape(gettext("No data yet"))
+    return [f'<text class="empty" x="{x}" y="{y}" text-anchor="middle">{empty}</text>']
 
 
 def _check(labels: Sequence[str], series: Sequence[Series]) -> None:

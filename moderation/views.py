@@ -17,6 +17,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from moderation import selectors, services
@@ -33,20 +34,21 @@ def upload(request: HttpRequest) -> HttpResponse:
         file = request.FILES.get("image")
         wait = ratelimit.hit(scope="uploads", ident=str(request.user.pk), rate=settings.UPLOAD_RATE)
         if wait is not None:
-            messages.error(
-                request, f"Too many uploads (limit {settings.UPLOAD_RATE}); try again in {wait} s."
-            )
+            message = gettext("Too many uploads (limit %(rate)s); try again in %(seconds)s s.")
+            messages.error(request, message % {"rate": settings.UPLOAD_RATE, "seconds": wait})
             page = render(request, "moderation/upload.html", _my_uploads(request), status=429)
             return ratelimit.with_retry_after(page, wait)
         if file is None:
-            messages.error(request, "Choose an image to upload.")
+            messages.error(request, gettext("Choose an image to upload."))
         else:
             try:
                 services.image_upload_create(owner=request.user, upload=file)  # type: ignore[arg-type]
             except ImageRejected as exc:
-                messages.error(request, f"{file.name}: {exc.message}")
+                message = gettext("%(name)s: %(problem)s")
+                messages.error(request, message % {"name": file.name, "problem": exc.message})
             else:
-                messages.success(request, f"{file.name} uploaded; it is being checked.")
+                message = gettext("%(name)s uploaded; it is being checked.")
+                messages.success(request, message % {"name": file.name})
         return redirect("upload")
     return render(request, "moderation/upload.html", _my_uploads(request))
 
@@ -78,9 +80,11 @@ SERVED_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
 def image_file(request: HttpRequest, image_id: uuid.UUID) -> HttpResponseBase:
     image = selectors.image_get_for_user(user=request.user, image_id=image_id)
     if image is None or not selectors.image_file_visible_to(image=image, user=request.user):
-        raise Http404("No such image")
+        raise Http404(gettext("No such image"))
     if not image.file_key:
-        return HttpResponseGone("This file was deleted (retention period or account deletion).")
+        return HttpResponseGone(
+            gettext("This file was deleted (retention period or account deletion).")
+        )
     # The type comes from what we stored, never from the client; anything else downloads.
     content_type = image.content_type if image.content_type in SERVED_TYPES else ""
     filename = f"{image.id}.{SERVED_TYPES.get(content_type, 'bin')}"

@@ -21,6 +21,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+from rest_framework import authentication
+from rest_framework.request import Request
 
 from project import ratelimit
 
@@ -45,10 +49,13 @@ def _username_ident(username: str) -> str:
 
 def lockout_message(wait: int) -> str:
     minutes = max(1, round(wait / 60))
-    return (
+    return ngettext(
         "Too many failed sign-in attempts for this account or from your network. "
-        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-    )
+        "Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts for this account or from your network. "
+        "Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def login_locked_for(*, username: str | None, address: str) -> int | None:
@@ -163,6 +170,15 @@ class LockoutBackend(ModelBackend):
             request, username=username, password=password, **kwargs
         )
 
+    def get_user(self, user_id: Any) -> User | None:
+        # The user's saved preferences (their language, read on every request) come in the
+        # same query as the user.
+        try:
+            user = User._default_manager.select_related("preference").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class LockoutFormMixin:
     """For Django's sign-in forms: refuse over-rate and locked attempts before authenticating,
@@ -180,7 +196,8 @@ class LockoutFormMixin:
             self._refuse(wait, lockout_message(wait), "locked")
         wait = login_rate_hit(address=address)
         if wait:
-            self._refuse(wait, f"Too many sign-in attempts; try again in {wait} s.", "rate")
+            message = gettext("Too many sign-in attempts; try again in %(seconds)s s.")
+            self._refuse(wait, message % {"seconds": wait}, "rate")
         try:
             return super().clean()  # type: ignore[misc]
         except ValidationError:
@@ -201,3 +218,21 @@ class LockoutAuthenticationForm(LockoutFormMixin, AuthenticationForm):
 
 class LockoutAdminAuthenticationForm(LockoutFormMixin, AdminAuthenticationForm):
     pass
+
+
+class AccountLanguageMixin:
+    """For DRF authentication classes: the language middleware ran before DRF knew who was
+    calling; once the credentials name a user, their saved language applies to the answer.
+    Any token scheme the API adopts takes this mixin first."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        from moderation.i18n import saved_language
+
+        result = super().authenticate(request)  # type: ignore[misc]
+        if result is not None and (language := saved_language(result[0])):
+            translation.activate(language)
+        return result
+
+
+class TokenAuthentication(AccountLanguageMixin, authentication.TokenAuthentication):
+    """DRF's `Authorization: Token <key>`, answering in the token owner's language."""

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/login/", views.admin_login),  # before the admin's own, which it wraps
     # Before the admin's own "view on site", which answers crafted ids with a 500.
     path(

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.views import i18n as django_i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from moderation import i18n
 from project import auth, ratelimit
 from project.health import broker_status, database_status
 
@@ -43,15 +47,33 @@ def signup(request: HttpRequest) -> HttpResponse:
     # Creating accounts draws on the sign-in budget of the address: no mass sign-ups.
     address = auth.client_address(request)
     if request.method == "POST" and (wait := auth.login_rate_hit(address=address)):
-        form.add_error(None, f"Too many attempts from your network. Try again in {wait} seconds.")
+        message = gettext("Too many attempts from your network. Try again in %(seconds)s seconds.")
+        form.add_error(None, message % {"seconds": wait})
         response = render(request, "registration/signup.html", {"form": form}, status=429)
         return ratelimit.with_retry_after(response, wait)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        # A language picked before signing up becomes the account's (its e-mails included).
+        if chosen := i18n.supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
+            i18n.language_save(user=user, language=chosen)
         login(request, user, backend="project.auth.LockoutBackend")
-        messages.success(request, f"Welcome to Vakt, {user.get_username()}.")
+        message = gettext("Welcome to Vakt, %(username)s.")
+        messages.success(request, message % {"username": user.get_username()})
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language picker: Django's view remembers the choice in the language cookie and
+    goes back to `next`; a signed-in user's choice is saved on their account too."""
+    language = request.POST.get(django_i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if i18n.supported(language) is None:
+        return HttpResponseBadRequest(gettext("Unknown language."))
+    response = django_i18n.set_language(request)
+    if request.user.is_authenticated:
+        i18n.language_save(user=request.user, language=language)
+    return response
 
 
 def _refused_sign_in(response: ratelimit.Response) -> ratelimit.Response:

@@ -26,6 +26,14 @@ hypothesis.settings.register_profile("explore", deadline=None)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translations as bin/test does, so a plain `pytest` run has them too (the
+    .mo files are never committed); up-to-date catalogs are skipped."""
+    from moderation.management.commands.compiletranslations import compile_catalogs
+
+    compile_catalogs([ROOT / "locale"])
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings: Any, tmp_path: Path) -> None:
     """Each test writes user files into a folder of its own, never the developer's."""

@@ -26,6 +26,7 @@ from feedback.analyzers.base import (
 )
 from feedback.models import Feedback
 from moderation.models import AuditEvent, ItemStatus, ReviewItem
+from moderation.selectors import policy_current
 from tests.factories import make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
@@ -147,13 +148,15 @@ def test_toxic_feedback_is_rejected_and_filed_as_rejected(
 def test_unsupported_language_goes_to_review_naming_it(
     analyzer: Callable[..., FakeTextAnalyzer],
 ) -> None:
-    analyzer(replace(HAPPY, language="no", language_supported=False, scores=None, toxicity=()))
-    feedback = services.feedback_create(text="Veldig fornøyd med varen!", author=None)
+    analyzer(replace(HAPPY, language="fi", language_supported=False, scores=None, toxicity=()))
+    feedback = services.feedback_create(text="Olen erittäin tyytyväinen tuotteeseen!", author=None)
     services.feedback_analyze(feedback_id=feedback.id)
     feedback.refresh_from_db()
     assert feedback.status == ItemStatus.IN_REVIEW
     assert feedback.reasons[0]["label"] == "language"
-    assert "'no'" in feedback.reasons[0]["detail"]
+    assert feedback.reasons[0]["code"] == "language_unsupported"
+    assert feedback.reasons[0]["params"] == {"language": "fi"}
+    assert "'fi'" in feedback.reasons[0]["detail"]
     assert feedback.route == ""  # filed once a person decides
     assert ReviewItem.objects.get(feedback=feedback).reason == "language"
 
@@ -164,9 +167,12 @@ def test_uncertain_sentiment_goes_to_review(analyzer: Callable[..., FakeTextAnal
     services.feedback_analyze(feedback_id=feedback.id)
     feedback.refresh_from_db()
     assert feedback.status == ItemStatus.IN_REVIEW
+    threshold = policy_current().sentiment_review_below
     assert feedback.reasons == [
-        {"label": "sentiment", "confidence": 40.0, "band": "review", "threshold": 60.0,
-         "category": None, "detail": "sentiment 'positive' is uncertain"},
+        {"label": "sentiment", "confidence": 40.0, "band": "review", "threshold": threshold,
+         "category": None, "code": "sentiment_uncertain",
+         "params": {"sentiment": "positive", "confidence": 40.0, "threshold": threshold},
+         "detail": f"sentiment 'positive' is uncertain: 40.0 % is below {threshold:g} %"},
     ]  # fmt: skip
 
 

@@ -184,7 +184,7 @@ def test_preview_counts_equal_deciding_each_item_under_the_new_bands(
     page = admin_client.post(PROPOSE, {**form_data(v1, Violence=(80, 95)), "_preview": "1"})
     html = page.content.decode()
     assert "Impact on 30 recent items: 10 would change" in html
-    assert "<td>Violence</td><td>rejected</td><td>in_review</td>" in html
+    assert "<td>Violence</td><td>Rejected</td><td>in review</td>" in html
     assert Policy.objects.count() == 1  # a preview saves nothing
 
 

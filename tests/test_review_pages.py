@@ -190,7 +190,7 @@ def test_bulk_approve_then_undo_puts_everything_back() -> None:
         follow=True,
     )
     page = response.content.decode()
-    assert "3 item(s) approved." in page and "1 item(s) skipped" in page
+    assert "3 items approved." in page and "1 item skipped" in page
     assert ImageUpload.objects.filter(status=ItemStatus.APPROVED).count() == 3
     action = BulkAction.objects.get()
     assert f'action="/review/bulk/{action.id}/undo/"' in page

@@ -21,8 +21,8 @@ __all__ = [
     "TextAnalysis",
     "TextAnalyzer",
     "ToxicityLabel",
-    "Translation",
     "TransientAnalyzerError",
+    "Translation",
 ]
 
 SENTIMENTS = ("positive", "negative", "neutral", "mixed")

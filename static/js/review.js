@@ -1,4 +1,5 @@
 // Keyboard-first review: j/k move, a approve, r reject, 1-9 reason, b blur, x select, ? help.
+// Words shown from here come from data-* attributes of the page, in the page's language.
 (function () {
   const dialog = document.getElementById("shortcuts");
   document.querySelectorAll("[data-shortcuts]").forEach((button) =>
@@ -11,7 +12,7 @@
     if (!preview) return;
     const blurred = preview.classList.toggle("blurred");
     preview.dataset.blurred = String(blurred);
-    if (toggle) toggle.firstChild.textContent = blurred ? "Reveal " : "Blur ";
+    if (toggle) toggle.firstChild.textContent = (blurred ? toggle.dataset.reveal : toggle.dataset.blur) + " ";
   }
   if (preview) preview.querySelector("img").addEventListener("click", toggleBlur);
   if (toggle) toggle.addEventListener("click", toggleBlur);
@@ -39,7 +40,7 @@
   function submit(decision) {
     if (!form) return;
     if (decision === "reject" && CLEARS.includes(reason.value)) {
-      hint.textContent = "Choose why it is rejected (keys 1-9), then press r again.";
+      hint.textContent = hint.dataset.rejectHint;
       reason.focus();
       return;
     }
