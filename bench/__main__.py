@@ -1,6 +1,7 @@
 """`python -m bench`: run every scenario, print the tables, write docs/BENCHMARKS.md.
 
-`python -m bench 1 3` runs only those scenarios and prints them without writing the file.
+`python -m bench 1 3` runs only those scenarios and prints them without writing the file;
+`python -m bench 7 --write` also replaces (or appends) just those scenarios' sections in it.
 Uses a throwaway PostgreSQL database (`vakt_bench`), Redis databases 4 and 5, and a temporary
 data directory: never the developer's.
 """
@@ -74,9 +75,7 @@ def render(sections: list[tuple[str, list[Table]]], seconds: float) -> str:
         f"- PostgreSQL {pg_version()}, Redis {redis_version()}, all on this machine (loopback)",
         "",
     ]
-    for heading, tables in sections:
-        lines.extend([f"## {heading}", ""])
-        lines.extend(table.markdown() for table in tables)
+    lines.extend(section(heading, tables) for heading, tables in sections)
     return "\n".join(lines)
 
 
@@ -95,7 +94,7 @@ def redis_version() -> str:
 
 
 def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]:
-    from bench import comprehend, local_models, pipeline, queue_scale, replay
+    from bench import comprehend, local_models, pipeline, queue_scale, replay, text_quality
 
     return {
         "1": lambda: [pipeline.upload_latency(data_dir, logs)],
@@ -104,6 +103,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "4": lambda: [replay.run()],
         "5": comprehend.run,
         "6": local_models.run,
+        "7": text_quality.run,
     }
 
 
@@ -112,17 +112,45 @@ HEADINGS = {
     "2": "2. Pipeline throughput",
     "3": "3. Review queue at scale",
     "4": "4. Policy replay",
-    "5": "5. Comprehend calls per message",
+    "5": "5. Comprehend and Translate calls per message",
     "6": "6. Local models",
+    "7": "7. Text analysis quality",
 }
-# Local models first, so their RSS is not inflated by the rows and workers of the others.
-ORDER = ("6", "4", "5", "3", "1", "2")
+# Local models first, so their RSS is not inflated by the rows and workers of the others; text
+# quality last, so its language models (about 1 GB) are not in memory while the others run.
+ORDER = ("6", "4", "5", "3", "1", "2", "7")
+WRITE = "--write"
+
+
+def section(heading: str, tables: list[Table]) -> str:
+    return "\n".join([f"## {heading}", "", *(table.markdown() for table in tables)])
+
+
+def write_sections(sections: list[tuple[str, list[Table]]]) -> None:
+    """Replaces each scenario's section of docs/BENCHMARKS.md (from its `## ` heading to the
+    next one), or appends it; the rest of the file is left as the last full run wrote it."""
+    text = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else "# Benchmarks\n"
+    for heading, tables in sections:
+        new = section(heading, tables)
+        lines = text.split("\n")
+        start = next((i for i, line in enumerate(lines) if line == f"## {heading}"), None)
+        if start is None:
+            text = text.rstrip("\n") + "\n\n" + new
+            continue
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        tail = lines[end:]
+        text = "\n".join([*lines[:start], new.rstrip("\n"), *([""] if tail else []), *tail])
+    OUTPUT.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
-    wanted = argv or list(ORDER)
+    write = WRITE in argv
+    chosen = [arg for arg in argv if arg != WRITE]
+    wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–6", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–7", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")
@@ -137,11 +165,16 @@ def main(argv: list[str]) -> int:
             results[number] = runs[number]()
             for table in results[number]:
                 print(table.markdown(), flush=True)
-        if not argv:
-            sections = [(HEADINGS[n], results[n]) for n in sorted(results)]
+        sections = [(HEADINGS[n], results[n]) for n in sorted(results)]
+        if not chosen:
             text = render(sections, time.perf_counter() - started)
             OUTPUT.write_text(text, encoding="utf-8")
             print(f"Wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+        elif write:
+            write_sections(sections)
+            print(
+                f"Wrote scenarios {', '.join(sorted(results))} into {OUTPUT.name}", file=sys.stderr
+            )
     finally:
         procs.broker_flush()
         procs.database_drop()

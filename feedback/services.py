@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext
 
 from feedback import filing
 from feedback.analyzers import get_text_analyzer
@@ -32,20 +33,21 @@ class FeedbackRejected(Exception):
 def feedback_clean_text(text: object) -> str:
     """The text as it will be stored, or FeedbackRejected naming the rule it breaks."""
     if not isinstance(text, str):
-        raise FeedbackRejected("text must be a string")
+        raise FeedbackRejected(gettext("text must be a string"))
     if "\x00" in text:
-        raise FeedbackRejected("text must not contain NUL characters")
+        raise FeedbackRejected(gettext("text must not contain NUL characters"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         # Lone surrogates ("\ud800") survive JSON decoding but are not valid UTF-8.
-        raise FeedbackRejected("text must be valid UTF-8") from None
+        raise FeedbackRejected(gettext("text must be valid UTF-8")) from None
     text = text.strip()
     if not text:
-        raise FeedbackRejected("text is empty; write at least one character")
+        raise FeedbackRejected(gettext("text is empty; write at least one character"))
     if len(text) > MAX_TEXT_CHARS:
         raise FeedbackRejected(
-            f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS} characters"
+            gettext("text is %(length)d characters; the limit is %(limit)d characters")
+            % {"length": len(text), "limit": MAX_TEXT_CHARS}
         )
     return text
 
@@ -96,7 +98,9 @@ def feedback_set_sentiment(*, feedback_id: uuid.UUID, sentiment: str, moderator:
     """A moderator corrects the sentiment; a filed document moves to the new folder."""
     if sentiment not in Sentiment.values:
         raise FeedbackRejected(
-            f"sentiment must be one of {', '.join(Sentiment.values)}", field="sentiment"
+            gettext("sentiment must be one of %(values)s")
+            % {"values": ", ".join(Sentiment.values)},
+            field="sentiment",
         )
     with transaction.atomic():
         feedback = Feedback.objects.select_for_update().get(id=feedback_id)

@@ -81,7 +81,7 @@ class Policy(models.Model):
     default_review_at = models.FloatField(_("default review at"), default=60)
     default_reject_at = models.FloatField(_("default reject at"), default=95)
     # Feedback whose top sentiment is less certain than this goes to review.
-    sentiment_review_below = models.FloatField(_("sentiment review below"), default=60)
+    sentiment_review_below = models.FloatField(_("sentiment review below"), default=80)
     # Rekognition's MinConfidence; empty: the lowest review_at of the enabled image bands.
     min_confidence = models.FloatField(_("minimum confidence"), null=True, blank=True)
     # Queue items waiting longer are highlighted; a moderator's claim lapses after this.

@@ -33,7 +33,7 @@ class PolicySnapshot:
     version: int
     bands: Mapping[str, Band]
     default: Band
-    sentiment_review_below: float = 60.0
+    sentiment_review_below: float = 80.0
     min_confidence_override: float | None = None
 
     def band_for(self, label: ModerationLabel) -> tuple[str, Band]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from feedback.analyzers.base import SENTIMENTS, SentimentScores, TextAnalysis, ToxicityLabel
 from feedback.policy import decide_feedback
 from moderation.analyzers.base import ModerationLabel
-from moderation.models import ItemStatus, Policy, PolicyBand
+from moderation.models import AuditEvent, ItemStatus, Policy, PolicyBand
 from moderation.policy import Band, PolicySnapshot, decide
 from moderation.selectors import policy_current
 from moderation.taxonomy import PARENTS, TOP_LEVEL
@@ -295,3 +295,32 @@ def test_arbitrary_text_analysis_never_crashes_and_broken_scores_never_approve(
     if not analysis.language_supported:
         assert decision.outcome != ItemStatus.APPROVED
     json.dumps([reason.as_dict() for reason in decision.reasons], allow_nan=False)
+
+
+def _calibrate() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("moderation.migrations.0011_calibrated_sentiment_threshold")
+    migration.calibrate(apps, None)
+
+
+@pytest.mark.django_db
+def test_an_install_on_the_seeded_60_gets_the_calibrated_threshold_as_a_new_version() -> None:
+    Policy.objects.filter(version=1).update(sentiment_review_below=60)
+    bands = sorted(Policy.objects.get(version=1).bands.values_list("category", "review_at"))
+    _calibrate()
+    v2 = Policy.objects.get(version=2)
+    assert v2.sentiment_review_below == 80
+    assert sorted(v2.bands.values_list("category", "review_at")) == bands
+    assert AuditEvent.objects.get(policy_version=2).note == "sentiment review below: 60 → 80"
+    _calibrate()  # twice is once
+    assert Policy.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_policy_an_admin_tuned_keeps_its_threshold() -> None:
+    Policy.objects.filter(version=1).update(sentiment_review_below=55)
+    _calibrate()
+    assert list(Policy.objects.values_list("version", "sentiment_review_below")) == [(1, 55)]
