@@ -41,7 +41,7 @@ FAMILY = ("en", "nb", "nn", "da", "sv")
 SCANDINAVIAN = frozenset({"nb", "nn", "da", "sv"})
 
 # Log-odds added per language before the softmax: the shop's customers write bokmål first.
-PRIOR = {"en": 0.0, "nb": 0.8, "nn": 0.2, "da": -0.2, "sv": 0.0}
+PRIOR = {"en": 0.0, "nb": 0.4, "nn": 0.1, "da": 0.0, "sv": 0.0}
 # Log-odds one marker word adds to its language (a character model's 0.4 vs 0.3 is ~0.3).
 MARKER_WEIGHT = 1.5
 # A language lingua's broad pass names with at least this probability, for a text of at least
@@ -56,6 +56,7 @@ MIN_CONFIDENCE_WITHOUT_MARKERS = 60.0
 # least MIXED_MIN_WORDS of them (one English word in Norwegian is a loanword, not a mix).
 MIXED_SHARE = 0.3
 MIXED_MIN_WORDS = 3
+MIXED_MIN_MARKERS = 2
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -65,19 +66,19 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 # (nb "etter" / da "efter"; nb "meg" / da "mig"; nn "ikkje" / nb "ikke"). Each line lists the
 # languages that write the words; a word adds MARKER_WEIGHT to each of them.
 _MARKER_LINES = """
-nb: jeg hva hvorfor hvordan noe noen mye hele fra være vært hun dere deres et ennå bare
-    kommer selv hvem nå også eneste ellers derfor gikk liker synes kjøpt kjøpte bestilte
-    spørsmål vennlig mvh kjempebra kjempefornøyd nettbutikken skuffet fornøyde dårlige
-nb nn: veldig takk meg deg seg fikk fornøyd tilbake penger igjen gjerne rask levert aldri
-    hjelp kjøpe supert digg anbefales anbefaler nettsida nettsiden betalt kjempe dessverre
+nb: hva noe noen mye nå vært gikk kjøpt kjøpte spørsmål vennlig kjempebra kjempefornøyd
+    nettbutikken fornøyde ennå etter av ble fikk dere deres hvorfor hvordan hvor
+nb nn: veldig takk meg deg seg fornøyd tilbake penger igjen gjerne rask levert aldri
+    hjelp kjøpe supert digg nettsida nettsiden kjempe dessverre
 nn: eg ikkje kva kvifor korleis kvar kven berre noko nokon nokre mykje heilt frå vere vore
     ho dei deira eit kjem fekk sjølv òg einaste elles enno difor heile sjå gjekk likar
     synest tykkjer dykk dykkar hjå nøgd nøgde dårleg skikkeleg vart sidan veit treng
-    tilrår skuffa fekk ikkje korfor frå kjøpte dessverre
+    tilrår skuffa korfor kjøpte
 nb da: ikke jeg
 da: mig dig sig blev fik hvad noget nogen nogle meget efter af nu købt købte købe
     fornøjet tak tilbage penge igen gerne jer jeres os vores sådan endnu hurtig rigtig
-    hjælp fået spørgsmål desværre lige måske dårligt venlig pakke modtaget
+    hjælp fået spørgsmål desværre lige måske dårligt venlig pakke modtaget været
+    hvorfor hvordan hvor
 da sv: aldrig
 sv: jag inte är och att mycket tack för från också hur varför vad inga någon något några
     fick köpt köpte köpa nöjd snabb leverans beställning beställde paketet varan gärna
@@ -181,12 +182,14 @@ class LanguageIdentifier:
             not any(markers.values()) and (sure < MIN_CONFIDENCE_WITHOUT_MARKERS or len(words) < 2)
         ):
             return LanguageGuess(code, round(confidence, 2), method, LANGUAGE_UNCERTAIN)
-        mixed = self._mixed(text, code, len(words))
+        mixed = self._mixed(text, code, len(words), markers)
         if mixed:
             return LanguageGuess(code, round(confidence, 2), method, MIXED_LANGUAGES, mixed)
         return LanguageGuess(code, round(confidence, 2), method)
 
-    def _mixed(self, text: str, code: str, word_count: int) -> tuple[str, ...]:
+    def _mixed(
+        self, text: str, code: str, word_count: int, markers: dict[str, int]
+    ) -> tuple[str, ...]:
         """English carrying a large share of a Scandinavian text's words, or the reverse.
         The Scandinavian languages count as one (a Norwegian writing a Danish word is not a
         mix). Only the family's high-accuracy pass is asked: lingua's low-accuracy pass splits
@@ -204,11 +207,20 @@ class LanguageIdentifier:
             if group == "scandinavian" and section.word_count >= counts[group] / 2:
                 named[group] = other
         own = "scandinavian" if code in SCANDINAVIAN else code
+        # The character model alone splits plain Scandinavian sentences into "English" parts
+        # ("Byxorna sprack i sömmen"): the other language must show its own marker words too.
+        evidence = {
+            "en": markers["en"],
+            "scandinavian": sum(markers[lang] for lang in SCANDINAVIAN),
+        }
         return tuple(
             sorted(
                 named.get(other, other)
                 for other, count in counts.items()
-                if other != own and count >= MIXED_MIN_WORDS and count / word_count >= MIXED_SHARE
+                if other != own
+                and evidence.get(other, 0) >= MIXED_MIN_MARKERS
+                and count >= MIXED_MIN_WORDS
+                and count / word_count >= MIXED_SHARE
             )
         )
 

@@ -255,7 +255,7 @@ def local() -> LocalTextAnalyzer:
         ("Tusen takk for rask levering, jeg er kjempefornøyd!", "nb", "approved", "positive"),
         ("Eg er svært nøgd med sofaen, takk for god hjelp!", "nn", "approved", "positive"),
         ("Usel kundtjänst, jag beställer aldrig här igen.", "sv", "approved", "negative"),
-        ("Elendig service, varen var i stykker og ingen svarer.", "nb", "approved", "negative"),
+        ("Elendig service, varen var i stykker og ingen svarer meg.", "nb", "approved", "negative"),
         ("Dere er noen jævla idioter", "nb", "in_review", None),
         ("Jeg skal drepe deg", "nb", "rejected", None),
         ("🙂🙂🙂", "und", "in_review", None),

@@ -99,7 +99,11 @@ _COPULAS = _words(
     "er e är var va ble blei vart blev blir bli blitt blivit vert være vere vara vore vært "
     "varit været"
 )
-_SUCH = _words("slike slikt sånne sånna sådanne sådana sikke")
+_SUCH = _words("slike slikt sånne sånna sådanne sådana sikke sikken vilken vilka")
+# A demonstrative names a person: "den dusten på kundeservice", "denna idiot i chatten".
+_THAT = _words("den denne dette desse disse han ham hun ho hon honom henne dem dei denna dessa")
+# "For en tufs!", "for noen idioter": an exclamation about someone, at the start of a sentence.
+_WHAT_A = _words("en ei et ett noen nokre nogle")
 # Words that may stand between "dere er" / "din" and the insult without breaking the link:
 # articles, degree words, "a bunch of", "og" between two insults ("amatører og svindlere").
 # Adjectives and other abusive words bridge too. A preposition breaks it: "perfekt for
@@ -338,8 +342,16 @@ class _Findings:
                 if not adjective or subject & _PEOPLE:
                     return "aimed"  # "dere er noen idioter", "er du dum?"
                 linked = False
-            elif not adjective and token.text in _YOU | _PEOPLE | _SUCH:
-                return "aimed"  # "din idiot", "ni idioter", "sånne idioter"
+            elif not adjective and token.text in _YOU | _PEOPLE | _SUCH | _THAT:
+                return "aimed"  # "din idiot", "ni idioter", "sånne idioter", "den dusten"
+            elif (
+                not adjective
+                and token.text == "for"
+                and back + 1 < index
+                and tokens[back + 1].text in _WHAT_A
+                and (back == 0 or tokens[back - 1].sentence != here.sentence)
+            ):
+                return "aimed"  # "For en tufs!"
             else:
                 # "dine dumme regler" is about the rules: an adjective needs "du er".
                 linked = self._bridges(token.text)

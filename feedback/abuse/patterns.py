@@ -118,10 +118,13 @@ _WRECK = (
     r"|sette fyr på|setter fyr på|setje fyr på|sätta eld på|sätter eld på|tænde ild på"
     r"|sætte ild på|sætter ild på|sætte ild til)"
 )
-_BODY = (
+_BODY_PART = (
     r"(?:beina|beinene|bena|benen|benene|armene|armane|armarna|knærne|knea|knäna|nakken"
     r"|nacken|halsen|trynet|kjeften|käften|kæften|ansiktet|ansigtet|fjeset|hodet|huvudet"
     r"|hovedet|skallen|kraniet|tennene|tenna|tänderna|tænderne|fingrene|fingrane|fingrarna)"
+)
+_BODY = (
+    rf"{_BODY_PART}"
     r"(?: dine| din| ditt| di| dina| på deg| på dig| på dej| på dykk| på dere| på jer| på er)"
 )
 _BREAK = (
@@ -166,6 +169,12 @@ _THREATS = (
     _rule(rf"{_ME}{_WILL} {_WRECK}(?: ned| ner)? {_PROPERTY}", _THREAT),
     # "jeg skal knekke beina dine", "jag ska krossa ansiktet på dig"
     _rule(rf"{_ME}{_WILL} {_BREAK} {_BODY}", _THREAT),
+    # "… og knuser trynet på den som står der": a body part smashed on someone named
+    _rule(
+        rf"{_BREAK} {_BODY_PART} på (?:den|han|ho|hun|henne|honom|ham|dem|dei|dom)"
+        r" (?:som|der|dær|där)\b",
+        {VIOLENCE_OR_THREAT: ASSAULT_THREAT},
+    ),
     # "du skal dø", "du kommer til å dø", "du ska dö", "I skal dø" — not "… dø av latter"
     _rule(
         r"\b(?:du|dere|dykk|dokker|ni|i) (?:skal|ska|skall|kommer til å|kjem til å|kommer att"
