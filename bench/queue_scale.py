@@ -36,13 +36,14 @@ LOAD_FEEDBACK = """
 INSERT INTO feedback_feedback (
     id, status, reasons, analyzer, model_version, policy_version, error, attempts, created_at,
     updated_at, decided_at, decided_by, text, language, sentiment, sentiment_set_by, toxicity,
-    pii, key_phrases, entities, redacted_text, route, author_id)
+    pii, key_phrases, entities, redacted_text, pii_checked_at, translation, translation_source,
+    route, author_id)
 SELECT gen_random_uuid(), 'in_review',
     jsonb_build_array(jsonb_build_object('label', 'INSULT', 'confidence', 61.5)),
     'bench', '1', 1, '', 1, now() - g * (interval '30 days' / %(count)s), now(), now(), '',
     'The parcel came late and the box was wet, number ' || g, 'en', 'NEGATIVE', 'machine',
-    '[]', '[]', '[]', '[]', 'The parcel came late and the box was wet, number ' || g, '',
-    %(owner)s
+    '[]', '[]', '[]', '[]', 'The parcel came late and the box was wet, number ' || g, now(),
+    '', '', '', %(owner)s
 FROM generate_series(1, %(count)s) AS g
 """
 LOAD_QUEUE = """

@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
 from unittest import mock
 
 import pytest
-from django.core.files.storage import default_storage
 from stdnum.no import fodselsnummer
 
 from feedback import services
@@ -23,7 +21,6 @@ from feedback.analyzers.base import (
     NO_WORDS,
     PiiEntity,
     SentimentScores,
-    TextAnalysis,
     Translation,
 )
 from feedback.analyzers.local import LocalTextAnalyzer
@@ -31,7 +28,8 @@ from feedback.models import Feedback
 from moderation import reviews
 from moderation.models import ItemStatus, ReviewItem
 from tests.factories import make_moderator
-from tests.test_feedback import HAPPY, FakeTextAnalyzer
+from tests.test_feedback import HAPPY, FakeTextAnalyzer, read_document
+from tests.test_feedback import analyzer as analyzer  # the fixture, shared
 
 pytestmark = pytest.mark.django_db
 
@@ -51,26 +49,23 @@ FNR = valid_fnr()
 TEXT = f"Hei! Jeg har ikke fått pakken. Fødselsnummer {FNR}, ring meg på 984 12 345. Mvh Kari"
 
 
-@pytest.fixture
-def analyzer() -> Iterator[Callable[[TextAnalysis | Exception], FakeTextAnalyzer]]:
-    with mock.patch("feedback.services.get_text_analyzer") as get:
-
-        def install(answer: TextAnalysis | Exception) -> FakeTextAnalyzer:
-            get.return_value = FakeTextAnalyzer(answer)
-            return get.return_value
-
-        yield install
-
-
 @pytest.fixture(autouse=True)
 def _no_broker() -> Iterator[None]:
     with mock.patch("feedback.tasks.analyze_feedback.delay"):
         yield
 
 
-def read_document(key: str) -> dict[str, Any]:
-    with default_storage.open(key) as stored:
-        return json.loads(stored.read())
+def approve(feedback: Feedback, sentiment: str | None = None) -> None:
+    entry = ReviewItem.objects.get(feedback=feedback)
+    moderator = make_moderator()
+    reviews.review_claim(review_id=entry.id, moderator=moderator)
+    reviews.review_decide(
+        review_id=entry.id,
+        moderator=moderator,
+        decision="approve",
+        reason="ok",
+        sentiment=sentiment,
+    )
 
 
 # Comprehend cannot read Norwegian: before translation existed, this was the whole answer.
@@ -107,16 +102,7 @@ def test_a_backend_that_finds_nothing_still_gets_the_floor(
     assert feedback.reasons[0]["code"] == LANGUAGE_UNSUPPORTED
     assert FNR not in feedback.redacted_text and "984 12 345" not in feedback.redacted_text
 
-    entry = ReviewItem.objects.get(feedback=feedback)
-    moderator = make_moderator()
-    reviews.review_claim(review_id=entry.id, moderator=moderator)
-    reviews.review_decide(
-        review_id=entry.id,
-        moderator=moderator,
-        decision="approve",
-        reason="ok",
-        sentiment="negative",
-    )
+    approve(feedback, sentiment="negative")
     feedback.refresh_from_db()
     document = read_document(feedback.route)
     assert feedback.route.startswith("feedback/negative/")
@@ -150,12 +136,7 @@ def test_when_the_floor_fails_the_text_stays_out_of_every_document(
         assert [r.get("code") for r in feedback.reasons] == ["pii_check_failed"]
         assert (feedback.redacted_text, feedback.pii_checked_at) == ("", None)
 
-        entry = ReviewItem.objects.get(feedback=feedback)
-        moderator = make_moderator()
-        reviews.review_claim(review_id=entry.id, moderator=moderator)
-        reviews.review_decide(
-            review_id=entry.id, moderator=moderator, decision="approve", reason="ok"
-        )
+        approve(feedback)
     feedback.refresh_from_db()
     document = read_document(feedback.route)
     assert document["text"] is None and document["text_withheld"] is True

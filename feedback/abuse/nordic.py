@@ -36,9 +36,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import feedback.abuse.lexicon as words
+import feedback.abuse.patterns as patterns
 from feedback import toxicity_patterns as english
-from feedback.abuse import lexicon as words
-from feedback.abuse import patterns
 from feedback.abuse.patterns import (
     HARASSMENT_OR_ABUSE,
     HATE_SPEECH,

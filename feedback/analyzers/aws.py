@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from feedback.analyzers import aws_common as common
+import feedback.analyzers.aws_common as common
 from feedback.analyzers.aws_common import Calls, Piece, product_language
 from feedback.analyzers.aws_translate import (
     Translator,
