@@ -33,6 +33,8 @@ POSITIVE = "positive"
 NEGATIVE = "negative"
 NEGATION = "negation"
 ADJECTIVE = "adjective"
+PERSON = "person"
+WORKPLACE = "workplace"
 
 # Bokmål, nynorsk, Swedish and Danish noun endings, singular and plural, definite and not,
 # with the genitive -s: idiot → idioten, idioter, idiotene, idiotar, idiotane, idioterna,
@@ -77,6 +79,8 @@ class Entry:
     exclamation: bool = False
     only: frozenset[str] = frozenset()
     not_in: frozenset[str] = frozenset()
+    noun: bool = False  # also a verb or a small word: counts only where a noun stands
+    literal: bool = False  # also names an animal or a thing: "er" alone does not aim it
 
     def counts_in(self, language: str) -> bool:
         if self.only and language not in self.only:
@@ -189,7 +193,11 @@ def _parse(lines: list[str], decode: bool) -> Iterator[tuple[str, list[str], dic
         options = dict(option.partition("=")[::2] for option in option_text.split())
         forms = words.split()
         if decode:
+            # Prefixes and exceptions are spelled as the forms are.
             forms = [codecs.decode(form, "rot13") for form in forms]
+            for name in ("mod", "except"):
+                if options.get(name):
+                    options[name] = codecs.decode(options[name], "rot13")
         yield section, forms, options
 
 
@@ -210,6 +218,8 @@ def build(files: list[tuple[Path, bool]]) -> Lexicon:
                 exclamation="excl" in options,
                 only=_languages(options.get("only", "")),
                 not_in=_languages(options.get("not", "")),
+                noun="noun" in options,
+                literal="literal" in options,
             )
             exceptions = tuple(filter(None, options.get("except", "").split(",")))
             if "mod" in options:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import feedback.abuse.lexicon as words
 import feedback.abuse.patterns as patterns
 from feedback import toxicity_patterns as english
-from feedback.abuse.patterns import (
+from feedback.abuse.grammar import (
     HARASSMENT_OR_ABUSE,
     HATE_SPEECH,
     INSULT,
@@ -47,6 +47,7 @@ from feedback.abuse.patterns import (
     SEXUAL,
     VIOLENCE_OR_THREAT,
 )
+from feedback.abuse.target import ADJECTIVES, AIMED, NAMED, NONE, SELF, Targets, Word
 from feedback.languages import iso639_1
 
 SIGNALS = (PROFANITY, INSULT, HATE_SPEECH, VIOLENCE_OR_THREAT, HARASSMENT_OR_ABUSE, SEXUAL)
@@ -77,47 +78,15 @@ INSULT_STEP = 7.0  # each further insult, up to two
 INSULT_WITH_SWEARING = 10.0
 INSULT_CEILING = 89.0
 HATE_CEILING = 98.0
-
-_ADJECTIVES = frozenset({words.INSULT_WEAK_ADJECTIVE, words.INSULT_ADJECTIVE})
-# Words that insult when they stand alone ("Idioter!"); not "Jävlar!", a cry of frustration.
-_VOCATIVES = frozenset({words.INSULT, words.SEXUAL_INSULT, words.SLUR})
+# Words that insult only when aimed, said of someone at the shop ("dusten i kassa") or with an
+# insulting adjective ("hjernedøde aper", "inkompetente klovner"): as an insult with no target.
+NAMED_OR_DESCRIBED = 55.0
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Who an insult is aimed at, from the words before it.
-_YOU = _words(
-    "du deg dig dej dæ din ditt dine dina di dit dere dykk dykkar dokker dokk dokkers dåkker "
-    "ni jer jeres era ert"
-)
-# Subjects that "… er idioter" / "… er dumme" can be said of: you, and people.
-_PEOPLE = _words("du dere dykk dokker dokk ni de dei dom han hun ho hon hen dem")
-_ME = _words("jeg eg jag je jæ meg mig mej vi me oss os")
-_COPULAS = _words(
-    "er e är var va ble blei vart blev blir bli blitt blivit vert være vere vara vore vært "
-    "varit været"
-)
-_SUCH = _words("slike slikt sånne sånna sådanne sådana sikke sikken vilken vilka")
-# A demonstrative names a person: "den dusten på kundeservice", "denna idiot i chatten".
-_THAT = _words("den denne dette desse disse han ham hun ho hon honom henne dem dei denna dessa")
-# "For en tufs!", "for noen idioter": an exclamation about someone, at the start of a sentence.
-_WHAT_A = _words("en ei et ett noen nokre nogle")
-# Words that may stand between "dere er" / "din" and the insult without breaking the link:
-# articles, degree words, "a bunch of", "og" between two insults ("amatører og svindlere").
-# Adjectives and other abusive words bridge too. A preposition breaks it: "perfekt for
-# amatører" is not said to anyone.
-_BRIDGES = _words(
-    "en ei et ett ein eit noen nokre nogle nogen några nokon så helt heilt jo bare berre bara "
-    "kun ganske skikkelig skikkeleg ordentlig ordentleg fullstendig komplett komplette total "
-    "totalt totale ekte äkta virkelig verkeleg verkligen riktig riktiga rene reine rena gjeng "
-    "gjengen gäng bande flokk haug samling masse alle alla og och eller som verdens världens "
-    "verdas"
-)
-_ABUSIVE = frozenset(
-    {words.SWEAR, words.INTENSIFIER, words.VULGAR, words.SLUR, words.SLUR_DIRECTED, *_INSULT_SCORES}
-)
 # Words between a swear word and the adjective it intensifies: "faen så bra", "fan vad bra".
 _FILLERS = _words("så sa va vad hvor hvad kor hur som altså asså ass jo da det den")
 # Swedish "fan" (the devil) is an English loan meaning "admirer" in all four languages
@@ -134,15 +103,6 @@ _SENTENCE_END = frozenset(".!?;:…\n")
 _LEET = str.maketrans("013457@$", "oieastas")
 # Danish "kys" (a kiss) and Norwegian "kike" (to peek) are English abuse: not looked for here.
 _NOT_ENGLISH = re.compile(r"\b(?:kys|kike)\b")
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    sentence: int
-    clause: int
-    # Capitalised inside a sentence: a name or a title ("Idioten" by Dostojevskij).
-    name: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +129,7 @@ def assess(text: str, language: str) -> Assessment:
     """The signals and what each rests on."""
     language = iso639_1(language)
     text = unicodedata.normalize("NFC", text)
-    found = _Findings(tokenize(text))
+    found = _Findings(tokenize(text), language)
     found.scan_words(language)
     variants = list(_variants(english.normalize(text)))
     found.scan_phrases(variants)
@@ -212,9 +172,10 @@ def _variants(normalized: str) -> Iterable[str]:
 class _Findings:
     """Collects the evidence for one text, then scores it."""
 
-    def __init__(self, tokens: list[Word]) -> None:
+    def __init__(self, tokens: list[Word], language: str) -> None:
         self.tokens = tokens
         self.lexicon = words.lexicon()
+        self.targets = Targets(tokens, self.lexicon, language)
         # token index → (score, counts as swearing); the strongest per word
         self.swearing: dict[int, tuple[float, bool]] = {}
         self.insults: dict[int, tuple[float, bool]] = {}  # → (score, aimed)
@@ -249,16 +210,22 @@ class _Findings:
             return  # words of praise and complaint only tell context
         if self.tokens[index].name and kind not in _SLUR_SCORES:
             return  # a name or a title: "Idioten" by Dostojevskij
+        if match.entry.noun and not self.targets.noun_stands(index):
+            return  # the verb or the small word: "han taper", "det var so fint"
         if match.how == "modifier":
             if self.lexicon.is_adjective(match.rest):
                 return  # "idiotsikker" (foolproof), "idiotbillig"
-            aim = "aimed"  # the compound names whom it insults: "idiotsjåfør", "svindlerfirma"
+            aim = AIMED  # the compound names whom it insults: "idiotsjåfør", "svindlerfirma"
         else:
-            aim = self._aim(index, kind)
-        if aim == "self":
+            aim = self.targets.aim(index, match.entry)
+        if aim == SELF:
             return  # "jeg følte meg som en idiot"
-        aimed = aim == "aimed"
+        aimed = aim == AIMED
         insult = _INSULT_SCORES[kind][aimed]
+        if aim == NAMED or (
+            aim == NONE and kind not in ADJECTIVES and self.targets.described_as_insult(index)
+        ):
+            insult = max(insult, NAMED_OR_DESCRIBED)
         if insult > self.insults.get(index, (0.0, False))[0]:
             self.insults[index] = (insult, aimed)
         self.add(INSULT, insult, text)
@@ -314,65 +281,6 @@ class _Findings:
     def _cheering(self, sentence: int) -> bool:
         """Whether a sentence praises and does not complain ("Fy faen, for en flott jakke")."""
         return _cheering(self.lexicon, [t.text for t in self.tokens if t.sentence == sentence])
-
-    def _aim(self, index: int, kind: str) -> str:
-        """Whether the word is aimed at someone ("aimed"), at the writer ("self") or at nobody
-        ("none"), from the words around it."""
-        tokens, here = self.tokens, self.tokens[index]
-        adjective = kind in _ADJECTIVES
-        linked = True  # no word that breaks the link yet, between here and the word looked at
-        for back in range(index - 1, max(index - 6, -1), -1):
-            token = tokens[back]
-            if token.sentence != here.sentence:
-                break
-            if token.text in _ME:
-                return "self"  # "jeg følte meg som en idiot"
-            if not linked:
-                continue
-            if token.text in _COPULAS:
-                # The subject stands right before the copula, or before its auxiliary ("jeg
-                # har vært"), or right after it ("er du dum?").
-                subject = {
-                    t.text for t in tokens[max(back - 2, 0) : back] if t.sentence == here.sentence
-                }
-                if back + 1 < index:
-                    subject.add(tokens[back + 1].text)
-                if subject & _ME:
-                    return "self"  # "jeg er en idiot som bestilte feil"
-                if not adjective or subject & _PEOPLE:
-                    return "aimed"  # "dere er noen idioter", "er du dum?"
-                linked = False
-            elif not adjective and token.text in _YOU | _PEOPLE | _SUCH | _THAT:
-                return "aimed"  # "din idiot", "ni idioter", "sånne idioter", "den dusten"
-            elif (
-                not adjective
-                and token.text == "for"
-                and back + 1 < index
-                and tokens[back + 1].text in _WHAT_A
-                and (back == 0 or tokens[back - 1].sentence != here.sentence)
-            ):
-                return "aimed"  # "For en tufs!"
-            else:
-                # "dine dumme regler" is about the rules: an adjective needs "du er".
-                linked = self._bridges(token.text)
-        if adjective:
-            return "none"
-        after = [
-            token.text for token in tokens[index + 1 : index + 3] if token.sentence == here.sentence
-        ]
-        if set(after) & (_YOU | _PEOPLE):
-            return "aimed"  # "idioter er dere", "idioter som dere"
-        if kind in _SLUR_SCORES and after and after[0] in _COPULAS:
-            return "aimed"  # a statement about people, in a slur: "X-er er …"
-        clause = [token for token in tokens if token.clause == here.clause]
-        if len(clause) <= 2 and kind in _VOCATIVES:
-            return "aimed"  # said to the reader: "Idioter!", "takk for ingenting, idioter"
-        return "none"
-
-    def _bridges(self, word: str) -> bool:
-        if word in _BRIDGES or self.lexicon.is_adjective(word):
-            return True
-        return bool(self.lexicon.kinds(word) & _ABUSIVE)
 
     # -- phrases ----------------------------------------------------------------------------
 
