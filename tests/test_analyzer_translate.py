@@ -543,3 +543,74 @@ def test_backlog_translate_throttling_fails_the_whole_batch(
 
     with pytest.raises(TransientAnalyzerError, match="TooManyRequestsException"):
         analyzer.analyze_batch([ENGLISH, DANISH])
+
+
+# -- abuse the translation softens ------------------------------------------------------------
+
+THREAT = "Jeg vet hvor du bor, og jeg skal knuse deg når du går hjem fra jobb i kveld."
+SOFTENED = "I know where you live, and I will get you when you go home from work tonight."
+
+
+def test_a_threat_the_translation_softens_is_still_a_threat(
+    analyzer: ComprehendAnalyzer, comprehend: Stubber, translate: Stubber
+) -> None:
+    language(comprehend, THREAT, "no")
+    translation(translate, THREAT, "no", SOFTENED)
+    english_checks(comprehend, SOFTENED)  # DetectToxicContent: 1 %, no labels
+
+    result = analyzer.analyze(THREAT)
+
+    labels = {label.name: label.confidence for label in result.toxicity}
+    # The offline Nordic check on the original raises the signal Comprehend missed, and the
+    # overall score with it, so the seeded policy's review band catches the message.
+    assert labels["VIOLENCE_OR_THREAT"] >= 50
+    assert labels["TOXICITY"] == labels["VIOLENCE_OR_THREAT"]
+    assert result.toxicity[0].name == "TOXICITY"
+
+
+def test_a_kind_message_keeps_comprehends_labels_unchanged(
+    analyzer: ComprehendAnalyzer, comprehend: Stubber, translate: Stubber
+) -> None:
+    english = "I am very happy with the delivery, thanks for quick help!"
+    language(comprehend, SWEDISH, "sv")
+    translation(translate, SWEDISH, "sv", english)
+    english_checks(comprehend, english)
+
+    result = analyzer.analyze(SWEDISH)
+
+    assert [(t.name, t.confidence) for t in result.toxicity] == [("TOXICITY", pytest.approx(1.0))]
+
+
+def test_backlog_raises_a_softened_threat_and_leaves_its_neighbour_alone(
+    analyzer: ComprehendAnalyzer, comprehend: Stubber, translate: Stubber
+) -> None:
+    texts = [THREAT, SWEDISH]
+    english = [SOFTENED, "I am very happy with the delivery, thanks for quick help!"]
+    languages(comprehend, texts, ["no", "sv"])
+    for text, source, translated in zip(texts, ("no", "sv"), english, strict=True):
+        translation(translate, text, source, translated)
+        comprehend.add_response(
+            "detect_pii_entities", {"Entities": []}, {"Text": translated, "LanguageCode": "en"}
+        )
+    comprehend.add_response(
+        "batch_detect_sentiment",
+        {
+            "ResultList": [
+                {"Index": i, "Sentiment": "POSITIVE", "SentimentScore": POSITIVE} for i in range(2)
+            ],
+            "ErrorList": [],
+        },
+        {"TextList": english, "LanguageCode": "en"},
+    )
+    comprehend.add_response(
+        "detect_toxic_content",
+        {"ResultList": [{"Labels": [], "Toxicity": 0.02} for _ in range(2)]},
+        {"TextSegments": [{"Text": text} for text in english], "LanguageCode": "en"},
+    )
+
+    threat, kind = analyzer.analyze_batch(texts)
+
+    assert isinstance(threat, TextAnalysis) and isinstance(kind, TextAnalysis)
+    assert {t.name: t.confidence for t in threat.toxicity}["VIOLENCE_OR_THREAT"] >= 50
+    assert threat.toxicity[0].name == "TOXICITY" and threat.toxicity[0].confidence >= 50
+    assert [(t.name, t.confidence) for t in kind.toxicity] == [("TOXICITY", pytest.approx(2.0))]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import feedback.analyzers.aws_common as common
+from feedback.abuse import nordic_toxicity
 from feedback.analyzers.aws_common import Calls, Piece, product_language
 from feedback.analyzers.aws_translate import (
     Translator,
@@ -41,6 +42,7 @@ from feedback.analyzers.base import (
     Translation,
 )
 from feedback.chunking import utf8_prefix, utf8_size
+from feedback.languages import NORDIC
 from moderation.analyzers.boto import aws_client, translated_errors
 
 # DetectDominantLanguage: "The maximum string size is 100 KB."
@@ -129,11 +131,12 @@ class ComprehendAnalyzer:
         toxicity, extra["toxicity_segments"] = self._toxicity_of_one(translation.text, calls)
         extra.update(translation_extra(translation, found))
         return self._translated(
-            language, confidence, scores, toxicity, translation, calls.count, extra
+            text, language, confidence, scores, toxicity, translation, calls.count, extra
         )
 
     def _translated(
         self,
+        original: str,
         language: str,
         confidence: float,
         scores: SentimentScores,
@@ -150,7 +153,7 @@ class ComprehendAnalyzer:
             language_confidence=confidence,
             language_supported=True,
             scores=scores,
-            toxicity=toxicity,
+            toxicity=with_nordic_abuse(toxicity, original, language),
             # The original's personal data is the local finder's (the pipeline adds it to
             # every analysis); Comprehend saw only the masked translation.
             pii=(),
@@ -291,6 +294,7 @@ class ComprehendAnalyzer:
                 extra.update(translation_extra(translation, judged.found[owner]))
                 analyses.append(
                     self._translated(
+                        cleaned[owner],
                         language,
                         confidence,
                         scores[owner],
@@ -469,3 +473,24 @@ class ComprehendAnalyzer:
         with translated_errors("Comprehend", operation):
             response: Mapping[str, Any] = getattr(self.client, operation)(**params)
         return response
+
+
+def with_nordic_abuse(
+    labels: tuple[ToxicityLabel, ...], original: str, language: str
+) -> tuple[ToxicityLabel, ...]:
+    """Comprehend's toxicity on a translation, raised to the offline abuse check's on the
+    Nordic original. A translation can soften or drop an insult, a slur or a veiled threat
+    that the original's words make plain, and DetectToxicContent never sees the original."""
+    if language not in NORDIC:
+        return labels
+    signals = {label.name: label.confidence for label in labels}
+    found = {name: value for name, value in nordic_toxicity(original, language).items() if value}
+    if not found:
+        return labels
+    for name, value in found.items():
+        signals[name] = max(value, signals.get(name, 0.0))
+    signals[TOXICITY] = max(signals.values(), default=0.0)
+    return tuple(
+        ToxicityLabel(name, signals[name])
+        for name in sorted(signals, key=lambda name: (name != TOXICITY, name))
+    )
