@@ -18,9 +18,9 @@ from moderation.images import ImageRejected
 from moderation.models import ImageUpload
 from moderation.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
 from project import api_errors, ratelimit
+from project.limits import upload_body_limit
 
 # Multipart framing around the file: a body this much over the limit is too large for sure.
-MULTIPART_SLACK_BYTES = 64 * 1024
 
 
 class UploadThrottle(BaseThrottle):
@@ -44,6 +44,8 @@ class UploadThrottle(BaseThrottle):
 class ImageListCreate(ListAPIView[ImageUpload]):
     serializer_class = ImageSerializer
     throttle_classes = [UploadThrottle]
+    # A declared body over this is refused before anything reads it (project/limits.py).
+    body_limit = (upload_body_limit, "image")
 
     def get_queryset(self) -> QuerySet[ImageUpload]:
         return selectors.image_list_for_owner(user=self.request.user)  # type: ignore[arg-type]
@@ -60,9 +62,6 @@ class ImageListCreate(ListAPIView[ImageUpload]):
         },
     )
     def post(self, request: Request) -> Response:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
-            return too_large()
         form = UploadSerializer(data=request.data)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -89,12 +88,3 @@ class ImageDetail(APIView):
         if image is None:
             return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(ImageSerializer(image).data)
-
-
-def too_large() -> Response:
-    limit = settings.MAX_UPLOAD_BYTES
-    message = gettext("image is larger than the limit of %(mib)s MiB (%(bytes)d bytes)") % {
-        "mib": f"{limit / 1024 / 1024:g}",
-        "bytes": limit,
-    }
-    return Response({"image": [message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

@@ -24,9 +24,11 @@ from moderation import selectors, services
 from moderation.images import ImageRejected
 from moderation.models import ItemStatus
 from project import ratelimit
+from project.limits import body_limit, upload_body_limit
 from project.security import FILE_POLICY
 
 
+@body_limit(upload_body_limit)
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Response headers Django 5.2 does not set itself: the Content-Security-Policy and friends.
+"""Response headers Django 5.2 does not set itself: the Content-Security-Policy and friends,
+and `Cache-Control: no-store` on every answer that depends on who asks.
 
 Pages carry no inline script, no inline style and no event-handler attributes: scripts and
 styles come from our own static files, so the policy can be strict on every page, the admin's
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.cache import add_never_cache_headers, has_vary_header
 
 # Served user files: nothing in them may run, load or be framed, even when opened directly.
 FILE_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'"
@@ -55,4 +57,20 @@ class SecurityHeadersMiddleware:
         # Built per response: cheap, and it follows the storage settings (tests swap them).
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers and is_private(request, response):
+            # Queue, item pages, history, CSV, API answers: nothing a shared cache or the
+            # browser's back button may keep. A view that chose a policy keeps it.
+            add_never_cache_headers(response)
         return response
+
+
+def is_private(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether the answer depends on who asks: a signed-in user, a token, an API answer, or
+    a page that read the session (Django marks it `Vary: Cookie`)."""
+    user = getattr(request, "user", None)
+    return (
+        bool(user is not None and user.is_authenticated)
+        or "HTTP_AUTHORIZATION" in request.META
+        or request.path.startswith("/api/")
+        or has_vary_header(response, "Cookie")
+    )

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # Outside everything else, so every response gets the CSP, redirects and errors included.
     "project.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the CSRF check, which reads the whole body: 413 on the declared length alone.
+    "project.limits.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,8 +149,12 @@ AWS_READ_TIMEOUT = env_int("AWS_READ_TIMEOUT", 30, minimum=1)
 AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3, minimum=1)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
-# Django's own cap on a request body held in memory; uploads past it stream to a temp file.
+# The largest body any view but the upload views accepts (project/limits.py refuses a larger
+# declared length with 413 before reading it); Django also caps form fields held in memory with
+# it. Upload views accept MAX_UPLOAD_BYTES plus the multipart framing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file up to this size stays in memory; a larger one is spooled to a temp file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Analysis: retries of throttled/unreachable analyzers, and the re-queue of items left pending.
 ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
