@@ -39,11 +39,33 @@ install_dependencies() {
     say "Creating the virtualenv in .venv"
     "$(find_python)" -m venv "$VENV" || die "could not create .venv (Debian/Ubuntu: apt-get install python3-venv)"
   fi
-  say "Installing dependencies (pinned in constraints.txt)"
+  say "Installing dependencies (pinned in constraints.txt; the first time takes a few minutes)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r requirements-dev.txt -c constraints.txt
+  # One line per package, so a long first install shows it is moving.
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
+    -r requirements-dev.txt -c constraints.txt | show_collected
   echo "$want" >"$stamp"
+}
+
+# pip's "Collecting django==5.2 (from …)" lines as "  django==5.2"; its errors go to stderr.
+show_collected() {
+  local line
+  while IFS= read -r line; do
+    case "$line" in
+      Collecting\ *) line="${line#Collecting }"; echo "  ${line%% *}" ;;
+    esac
+  done
+}
+
+# What the whole test suite needs beyond Python, checked before anything is installed: a
+# missing browser would otherwise show up as errors at the end of a long run.
+check_test_tools() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  die "the browser and translation tests need ${missing[*]}: sudo apt-get install ${missing[*]}
+  (or run part of the suite, e.g. ./bin/test --ignore tests/browser)"
 }
 
 # Compile the translation catalogs (locale/*/LC_MESSAGES/*.po → .mo; the .mo files are build

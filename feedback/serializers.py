@@ -3,21 +3,29 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from feedback import selectors
 from feedback.models import MAX_TEXT_CHARS, Feedback
 
 
 class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
     url = serializers.SerializerMethodField()
+    status_token = serializers.SerializerMethodField()
 
     class Meta:
         model = Feedback
-        fields = ["id", "status", "url"]
+        fields = ["id", "status", "url", "status_token"]
 
     def get_url(self, feedback: Feedback) -> str:
-        return reverse("api-feedback-detail", args=[feedback.id])
+        """Where the sender reads the status: the token in it works from any client."""
+        token = selectors.feedback_status_token(feedback_id=feedback.id)
+        return f"{reverse('api-feedback-detail', args=[feedback.id])}?token={token}"
+
+    def get_status_token(self, feedback: Feedback) -> str:
+        return selectors.feedback_status_token(feedback_id=feedback.id)
 
 
-class FeedbackSerializer(FeedbackCreatedSerializer):
+class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
+    url = serializers.SerializerMethodField()
     sentiment = serializers.SerializerMethodField()
     pii_types = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -27,6 +35,9 @@ class FeedbackSerializer(FeedbackCreatedSerializer):
             "id", "status", "language", "sentiment", "sentiment_scores", "toxicity",
             "pii_types", "route", "reasons", "created_at", "decided_at", "url",
         ]  # fmt: skip
+
+    def get_url(self, feedback: Feedback) -> str:
+        return reverse("api-feedback-detail", args=[feedback.id])
 
     def get_sentiment(self, feedback: Feedback) -> str | None:
         return feedback.sentiment or None

@@ -234,16 +234,34 @@ def test_anonymous_feedback_is_accepted_202(django_capture_on_commit_callbacks: 
     assert response.status_code == 202
     body = response.json()
     feedback = Feedback.objects.get(id=body["id"])
+    token = body["status_token"]
+    assert len(token) >= 40
     assert body == {
         "id": str(feedback.id),
         "status": "pending",
-        "url": f"/api/v1/feedback/{feedback.id}/",
+        "url": f"/api/v1/feedback/{feedback.id}/?token={token}",
+        "status_token": token,
     }
     assert feedback.text == "Lovely service." and feedback.author is None
     assert len(callbacks) == 1
-    # The same browser session may read it back; another may not.
-    assert client.get(body["url"]).status_code == 200
-    assert Client().get(body["url"]).status_code == 404
+    plain = f"/api/v1/feedback/{feedback.id}/"
+    # The same browser session may read it back; another may not, unless it holds the token
+    # (a shop's server that relays its customers' feedback has no session to keep).
+    assert client.get(plain).status_code == 200
+    assert Client().get(plain).status_code == 404
+    read = Client().get(body["url"])
+    assert read.status_code == 200 and read.json()["status"] == "pending"
+    assert read.json()["url"] == plain  # the detail never hands the token on
+    assert Client().get(f"/feedback/{feedback.id}/", {"token": token}).status_code == 200
+
+
+def test_a_status_token_opens_only_its_own_message() -> None:
+    first, second = (post(Client(), {"text": text}).json() for text in ("Great.", "Slow."))
+    other = f"/api/v1/feedback/{second['id']}/"
+    assert Client().get(other, {"token": first["status_token"]}).status_code == 404
+    assert Client().get(other, {"token": first["status_token"][:-1]}).status_code == 404
+    assert Client().get(other, {"token": ""}).status_code == 404
+    assert Client().get(other, {"token": second["status_token"]}).status_code == 200
 
 
 @pytest.mark.parametrize(
