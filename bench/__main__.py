@@ -94,7 +94,15 @@ def redis_version() -> str:
 
 
 def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]:
-    from bench import comprehend, local_models, pipeline, queue_scale, replay, text_quality
+    from bench import (
+        comprehend,
+        local_models,
+        pipeline,
+        queue_scale,
+        recovery,
+        replay,
+        text_quality,
+    )
 
     return {
         "1": lambda: [pipeline.upload_latency(data_dir, logs)],
@@ -104,6 +112,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "5": comprehend.run,
         "6": local_models.run,
         "7": text_quality.run,
+        "8": lambda: [recovery.run(data_dir, logs)],
     }
 
 
@@ -115,10 +124,11 @@ HEADINGS = {
     "5": "5. Comprehend and Translate calls per message",
     "6": "6. Local models",
     "7": "7. Text analysis quality",
+    "8": "8. Recovery from a dead worker",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "1", "2", "7")
+ORDER = ("6", "4", "5", "3", "1", "2", "8", "7")
 WRITE = "--write"
 
 
@@ -150,7 +160,7 @@ def main(argv: list[str]) -> int:
     chosen = [arg for arg in argv if arg != WRITE]
     wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–7", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–8", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")

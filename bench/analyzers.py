@@ -3,8 +3,10 @@ the analyzer-bound limit `concurrency / latency`."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from moderation.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
 
@@ -47,5 +49,24 @@ class Waiting(FixedLatency):
         super().__init__(None)
 
 
+class Held:
+    """BENCH_ANALYZER=held: no model; writes down which process analyses, then waits while the
+    folder BENCH_HOLD_DIR holds a `hold` file, so the bench can kill or freeze that worker
+    mid-analysis (bench/recovery.py)."""
+
+    name = "bench-held"
+
+    def analyze(self, source: ImageSource, *, min_confidence: float) -> ImageAnalysis:
+        folder = Path(os.environ["BENCH_HOLD_DIR"])
+        (folder / f"started-{os.getpid()}-{time.time_ns()}").touch()
+        while (folder / "hold").exists():
+            time.sleep(0.05)
+        return ImageAnalysis(labels=(), analyzer=self.name, model_version="held")
+
+
 # BENCH_ANALYZER → IMAGE_ANALYZER_CLASS (bench/settings.py); unset, the product's analyzer.
-CLASSES = {"local-300ms": "bench.analyzers.LocalPadded", "sleep-300ms": "bench.analyzers.Waiting"}
+CLASSES = {
+    "local-300ms": "bench.analyzers.LocalPadded",
+    "sleep-300ms": "bench.analyzers.Waiting",
+    "held": "bench.analyzers.Held",
+}

@@ -16,7 +16,7 @@ from feedback.analyzers.base import TextAnalysis
 from feedback.models import MAX_TEXT_CHARS, Feedback, Sentiment
 from feedback.pii.floor import pii_fields
 from feedback.policy import decide_feedback
-from moderation import pipeline
+from moderation import liveness, pipeline
 from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
 from moderation.models import DecidedBy, ItemStatus
 from moderation.policy import Decision, finite_or_none
@@ -71,6 +71,12 @@ def feedback_requeue_pending(*, limit: int = 500) -> int:
     from feedback.tasks import analyze_feedback
 
     return pipeline.items_requeue_pending(Feedback, analyze_feedback.delay, limit=limit)
+
+
+def feedback_release_dead() -> int:
+    from feedback.tasks import analyze_feedback
+
+    return liveness.items_release_dead(Feedback, analyze_feedback.delay)
 
 
 def feedback_analyze(*, feedback_id: uuid.UUID) -> Feedback | None:

@@ -26,6 +26,12 @@ def requeue_pending_feedback() -> int:
     return services.feedback_requeue_pending()
 
 
+@shared_task
+def release_dead_feedback() -> int:
+    """Every DEAD_WORKER_CHECK_SECONDS: queue again the messages held by dead worker processes."""
+    return services.feedback_release_dead()
+
+
 @shared_task(
     autoretry_for=pipeline.TRANSIENT_ERRORS,
     retry_backoff=5,

@@ -183,6 +183,9 @@ class AnalysedItem(models.Model):
 
     # The worker that analyses the item holds this lease; an expired one may be taken over.
     analysis_token = models.UUIDField(null=True, blank=True)
+    # Who holds it: "<worker node>/<pid>/<nonce>" of a process whose heartbeat says it is alive
+    # (moderation/liveness.py), or "" for a lease that only expires with time.
+    analysis_holder = models.CharField(max_length=200, blank=True, default="")
     analysis_started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When the analysis task was last handed to the broker; null if that failed.

@@ -19,6 +19,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, t
 from django.db.models import F, Q
 from django.utils import timezone
 
+from moderation import liveness
 from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
 from moderation.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus, ReviewItem
 from moderation.policy import REVIEW
@@ -45,36 +46,75 @@ class Lease(Generic[Item]):
 
 
 def _lease_free(now: Any) -> Q:
+    # A lease whose holder heartbeats (moderation/liveness.py) lasts as long as its holder: it
+    # is released by the beat job or a claim that finds the holder dead, never by the clock,
+    # so a slow worker is not robbed. Only a lease without one runs out after a time.
     expired = now - timedelta(seconds=settings.ANALYSIS_LEASE_SECONDS)
-    return Q(analysis_token__isnull=True) | Q(analysis_started_at__lt=expired)
+    return Q(analysis_token__isnull=True) | Q(analysis_holder="", analysis_started_at__lt=expired)
 
 
 def item_claim(model: type[Item], item_id: uuid.UUID) -> Lease[Item] | None:
     """Take a pending item for analysis, unless it is decided or another worker's lease is live."""
     now = timezone.now()
     token = uuid.uuid4()
-    claimed = (
-        model._default_manager.filter(_lease_free(now), id=item_id, status=ItemStatus.PENDING)
-        .update(analysis_token=token, analysis_started_at=now, attempts=F("attempts") + 1)
-    )  # fmt: skip
+    pending = model._default_manager.filter(id=item_id, status=ItemStatus.PENDING)
+    take = {
+        "analysis_token": token,
+        "analysis_holder": liveness.holder_current(),
+        "analysis_started_at": now,
+        "attempts": F("attempts") + 1,
+    }
+    claimed = pending.filter(_lease_free(now)).update(**take)
     if not claimed:
-        return None
+        # Held by a process that is gone (e.g. a message handed back after its pool process
+        # was killed): take it over now rather than wait for the beat job.
+        held = pending.filter(analysis_token__isnull=False).exclude(analysis_holder="")
+        lease = held.values_list("analysis_token", "analysis_holder").first()
+        if lease is None or liveness.holder_alive(lease[1]):
+            return None
+        claimed = pending.filter(analysis_token=lease[0]).update(**take)
+        if not claimed:
+            return None
     return Lease(item=model._default_manager.get(id=item_id), token=token)
 
 
 def item_release(lease: Lease[Any]) -> None:
     type(lease.item)._default_manager.filter(id=lease.item.id, analysis_token=lease.token).update(
-        analysis_token=None
+        analysis_token=None, analysis_holder=""
     )
 
 
+def item_release_dead(model: type[AnalysedItem], item_id: uuid.UUID, token: uuid.UUID) -> bool:
+    """Free a pending item from a dead process's lease; false if it was decided or taken over."""
+    return bool(
+        model._default_manager.filter(
+            id=item_id, status=ItemStatus.PENDING, analysis_token=token
+        ).update(analysis_token=None, analysis_holder="")
+    )
+
+
+def item_take_over(model: type[Item], item_id: uuid.UUID, token: uuid.UUID) -> Lease[Item] | None:
+    """Replace a dead process's lease on a pending item with one of this process's."""
+    new = uuid.uuid4()
+    taken = model._default_manager.filter(
+        id=item_id, status=ItemStatus.PENDING, analysis_token=token
+    ).update(
+        analysis_token=new,
+        analysis_holder=liveness.holder_current(),
+        analysis_started_at=timezone.now(),
+    )
+    return Lease(item=model._default_manager.get(id=item_id), token=new) if taken else None
+
+
 def item_lease_wait(model: type[AnalysedItem], item_id: uuid.UUID) -> float | None:
-    """Seconds until another worker's live lease on a pending item runs out, or None when the
-    item is decided or free. A re-delivered message (its worker died) waits that long, then
-    takes the item over, instead of being dropped while the dead worker's lease still holds."""
+    """Seconds until another process's lease without a heartbeat on a pending item runs out, or
+    None when the item is decided, free, or held by a process that heartbeats. A re-delivered
+    message waits that long, then takes the item over, instead of being dropped while the
+    lease still holds. A heartbeating holder needs no such wait: if it dies, the beat job
+    queues the item again (moderation/liveness.py), so the message can go."""
     started = (
         model._default_manager.filter(
-            id=item_id, status=ItemStatus.PENDING, analysis_token__isnull=False
+            id=item_id, status=ItemStatus.PENDING, analysis_token__isnull=False, analysis_holder=""
         )
         .values_list("analysis_started_at", flat=True)
         .first()
@@ -135,6 +175,7 @@ def item_decide(
             decided_by=DecidedBy.MACHINE if final else "",
             decided_at=now if final else None,
             analysis_token=None,
+            analysis_holder="",
             updated_at=now,
             **(fields or {}),
         )

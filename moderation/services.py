@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from moderation import pipeline
+from moderation import liveness, pipeline
 from moderation.analyzers import get_image_analyzer
 from moderation.analyzers.base import (
     ImageAnalysis,
@@ -193,6 +193,12 @@ def images_requeue_pending(*, limit: int = 500) -> int:
     from moderation.tasks import analyze_image
 
     return pipeline.items_requeue_pending(ImageUpload, analyze_image.delay, limit=limit)
+
+
+def images_release_dead() -> int:
+    from moderation.tasks import analyze_image
+
+    return liveness.items_release_dead(ImageUpload, analyze_image.delay)
 
 
 def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:

@@ -36,9 +36,9 @@ def run_analysis(
             )
             return
         raise task.retry(exc=exc, countdown=backoff_seconds(task.request.retries)) from exc
-    # Another worker's lease still holds the item: after a worker died, the broker delivers
-    # its message again straight away (or once the visibility timeout passed) while the dead
-    # worker's lease is live. Try again when it runs out rather than drop the message.
+    # A lease without heartbeat (taken outside a worker) still holds the item: try again when it
+    # runs out rather than drop the message. A worker's lease needs no wait: the claim took it
+    # over if its holder is dead, and the liveness job will if it dies later.
     wait = pipeline.item_lease_wait(model, uuid.UUID(item_id))
     if wait is not None:
         raise task.retry(countdown=wait + 1)
@@ -58,6 +58,12 @@ def analyze_image(self: Task, image_id: str) -> None:
 @shared_task
 def requeue_pending_images() -> int:
     return services.images_requeue_pending()
+
+
+@shared_task
+def release_dead_images() -> int:
+    """Every DEAD_WORKER_CHECK_SECONDS: queue again the images held by dead worker processes."""
+    return services.images_release_dead()
 
 
 @shared_task(

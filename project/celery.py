@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -12,6 +12,22 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 app = Celery("vakt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_process_init.connect
+def _announce_alive(sender: Any = None, **kwargs: Any) -> None:
+    # Sent in each prefork pool process, and in the solo pool's worker itself: wherever tasks run.
+    from moderation import liveness
+
+    liveness.heartbeat_start(node=str(sender) if sender else None)
+
+
+@signals.worker_process_shutdown.connect
+@signals.worker_shutdown.connect
+def _announce_gone(**kwargs: Any) -> None:
+    from moderation import liveness
+
+    liveness.heartbeat_stop()
 
 
 _connparams = kombu_redis.Channel._connparams  # type: ignore[attr-defined]

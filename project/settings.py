@@ -158,6 +158,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Analysis: retries of throttled/unreachable analyzers, and the re-queue of items left pending.
 ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
+# A worker process announces itself alive in Redis every WORKER_HEARTBEAT_SECONDS; it counts as
+# dead once WORKER_HEARTBEAT_TTL_SECONDS pass without that, and every DEAD_WORKER_CHECK_SECONDS
+# a beat job queues the items it held again (moderation/liveness.py). A dead worker's item is
+# so final within TTL + check interval + one analysis: about a minute by default.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_HEARTBEAT_TTL_SECONDS = env_int("WORKER_HEARTBEAT_TTL_SECONDS", 30, minimum=1)
+if WORKER_HEARTBEAT_TTL_SECONDS <= WORKER_HEARTBEAT_SECONDS:
+    # A key that expires before it is written again would make every living worker look dead.
+    raise ImproperlyConfigured(
+        "WORKER_HEARTBEAT_TTL_SECONDS must be above WORKER_HEARTBEAT_SECONDS (e.g. 3 times it)"
+    )
+DEAD_WORKER_CHECK_SECONDS = env_int("DEAD_WORKER_CHECK_SECONDS", 15, minimum=1)
+# Only for a lease taken outside a worker (a shell, a management command), which has no
+# heartbeat: it may be taken over once this old.
 ANALYSIS_LEASE_SECONDS = env_int("ANALYSIS_LEASE_SECONDS", 600, minimum=1)
 PENDING_REQUEUE_AFTER_SECONDS = env_int("PENDING_REQUEUE_AFTER_SECONDS", 900, minimum=1)
 # An item whose task never reached the broker (it was down at upload) is queued again after
@@ -212,10 +226,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # Redis hands a message that was delivered but never acknowledged (its worker was killed
-# outright, with no chance to give it back) to another worker after this many seconds. It must
-# exceed the longest time a message is legitimately held: a task's run plus its retry countdown
-# (up to 300 s) or a wait for another worker's lease (ANALYSIS_LEASE_SECONDS). Workers sweep for
-# such messages every tenth of it (at most every 10 s).
+# outright, with no chance to give it back) to another worker after this many seconds. Recovery
+# from a dead worker does not wait for it (the liveness job above queues the item again), so
+# the message it brings back later finds the item decided and does nothing. It must exceed the
+# longest time a message is legitimately held, a task's run plus its retry countdown (up to
+# 300 s) or a wait for a lease without heartbeat (ANALYSIS_LEASE_SECONDS), or a slow task is
+# handed out twice. Workers sweep for such messages every tenth of it (at most every 10 s).
 BROKER_VISIBILITY_TIMEOUT = env_int(
     "BROKER_VISIBILITY_TIMEOUT",
     max(CELERY_TASK_TIME_LIMIT * 4, ANALYSIS_LEASE_SECONDS + 300),
@@ -239,6 +255,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
     "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
+    # A run that waited behind a backlog longer than the interval is dropped: the next one is due.
+    "release-dead-images": {
+        "task": "moderation.tasks.release_dead_images",
+        "schedule": DEAD_WORKER_CHECK_SECONDS,
+        "options": {"expires": DEAD_WORKER_CHECK_SECONDS},
+    },
+    "release-dead-feedback": {
+        "task": "feedback.tasks.release_dead_feedback",
+        "schedule": DEAD_WORKER_CHECK_SECONDS,
+        "options": {"expires": DEAD_WORKER_CHECK_SECONDS},
+    },
     # The queue counters move with every change; a recount catches writes that bypassed them.
     "rebuild-queue-counts": {"task": "moderation.tasks.rebuild_queue_counts", "schedule": 3600},
     "purge-rejected": {

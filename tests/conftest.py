@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -183,16 +185,44 @@ class WorkerFactory:
         env: dict[str, str] | None = None,
         pool: str = "solo",
         log: Path | None = None,
+        own_group: bool = False,
     ) -> subprocess.Popen[str]:
         """A worker on `broker_url` (the test broker by default), with extra environment
-        variables; its output goes to `log`, or to a pipe when None."""
+        variables; its output goes to `log`, or to a pipe when None. With `own_group`, the
+        worker and its pool processes form a process group of their own (its id is the
+        worker's pid), which a test can kill as a whole, as a lost host would be."""
+        command = [sys.executable, "-m", "celery", "-A", "project", "worker"]
+        command += ["--queues", "default,images,text", "--pool", pool, "--loglevel", "INFO"]
+        command += ["--hostname", f"worker{len(self.procs)}@%h"]
+        if pool == "prefork":
+            command += ["--concurrency", "1"]
+        command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+        return self._spawn(command, broker_url, env, log, own_group=own_group)
+
+    def start_beat(
+        self, *, env: dict[str, str] | None = None, log: Path | None = None
+    ) -> subprocess.Popen[str]:
+        """Celery beat, running the periodic jobs on the test broker as in production."""
+        command = [sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO"]
+        command += ["--schedule", str(self.tmp_path / "beat-schedule")]
+        return self._spawn(command, None, env, log)
+
+    def _spawn(
+        self,
+        command: list[str],
+        broker_url: str | None,
+        env: dict[str, str] | None,
+        log: Path | None,
+        *,
+        own_group: bool = False,
+    ) -> subprocess.Popen[str]:
         import redis
 
         broker_url = broker_url or settings.CELERY_BROKER_URL
         if broker_url not in self.flushed:  # no messages left over from another test
             redis.Redis.from_url(broker_url).flushdb()
             self.flushed.add(broker_url)
-        worker_env = clean_env(
+        process_env = clean_env(
             DJANGO_SETTINGS_MODULE="tests.settings",
             CELERY_BROKER_URL=broker_url,
             DATABASE_URL=worker_database_url(),
@@ -200,19 +230,14 @@ class WorkerFactory:
             **(env or {}),
         )
         output = open(log, "w") if log else None  # noqa: SIM115 - closed with the process
-        command = [sys.executable, "-m", "celery", "-A", "project", "worker"]
-        command += ["--queues", "default,images,text", "--pool", pool, "--loglevel", "INFO"]
-        command += ["--hostname", f"worker{len(self.procs)}@%h"]
-        if pool == "prefork":
-            command += ["--concurrency", "1"]
-        command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         proc = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=worker_env,
+            env=process_env,
             stdout=output or subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=own_group,
         )
         if output:
             output.close()  # the child has its own copy
@@ -222,6 +247,8 @@ class WorkerFactory:
     def stop_all(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGCONT)  # a worker a test froze cannot stop
                 proc.terminate()
         for proc in self.procs:
             try:

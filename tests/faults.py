@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from celery import current_task
 from django.db import connection
 
 from moderation.analyzers.base import ImageAnalysis, ImageSource, ModerationLabel
@@ -48,6 +49,7 @@ class GatedImageAnalyzer:
         hold = self.gate / "hold"
         held = hold.exists() and _take_token(self.gate / "held")
         record = {
+            "task_id": current_task.request.id if current_task else None,
             "pid": os.getpid(),
             "backend_pid": backend_pid,
             "key": source.key,

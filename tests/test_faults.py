@@ -144,43 +144,111 @@ def worker_log(tmp_path: Path, name: str) -> Path:
     return tmp_path / f"{name}.log"
 
 
-# --- 1. A worker killed mid-analysis ---------------------------------------------------------
+# --- 1. A worker killed or frozen mid-analysis ------------------------------------------------
+
+# Worker processes announce themselves every second and count as dead 3 s after the last time;
+# beat looks for their items every second. (Production: 10 s, 30 s and 15 s.)
+FAST_LIVENESS = {
+    "WORKER_HEARTBEAT_SECONDS": "1",
+    "WORKER_HEARTBEAT_TTL_SECONDS": "3",
+    "DEAD_WORKER_CHECK_SECONDS": "1",
+}
 
 
-def test_a_worker_killed_mid_analysis_leaves_its_item_to_another_worker(
+def task_finished(log: Path, task_id: str) -> bool | None:
+    return f"[{task_id}] succeeded" in log.read_text(errors="replace") or None
+
+
+def test_a_whole_worker_killed_mid_analysis_has_its_item_finished_by_another(
     celery_workers: WorkerFactory, client: Client, gate: Path, media: Path, tmp_path: Path
 ) -> None:
-    # Both workers sweep for unacknowledged messages of dead workers every second and take
-    # over after 2 s; a lease lasts 3 s. (Production: 20 minutes and 10.)
-    env = {GATE_DIR_ENV: str(gate), "ANALYSIS_LEASE_SECONDS": "3", "BROKER_VISIBILITY_TIMEOUT": "2"}
-    workers = [celery_workers.start(env=env, log=worker_log(tmp_path, f"w{n}")) for n in (1, 2)]
+    # A lost host: the worker and its pool process die together, with no word to anyone. The
+    # beat job sees the pool process's heartbeat stop and queues its item again at once; the
+    # broker hands the dead worker's own message out again much later (here after 20 s), and
+    # by then it finds the item decided and does nothing.
+    env = {GATE_DIR_ENV: str(gate), **FAST_LIVENESS, "BROKER_VISIBILITY_TIMEOUT": "20"}
+    logs = [worker_log(tmp_path, f"w{n}") for n in (1, 2)]
+    workers = [
+        celery_workers.start(env=env, pool="prefork", log=log, own_group=True) for log in logs
+    ]
+    celery_workers.start_beat(env=env, log=worker_log(tmp_path, "beat"))
     (gate / "hold").touch()
     ids = [upload(client, (40 * n, 90, 160)) for n in range(3)]
 
     held = held_analysis(gate)
-    [victim] = [worker for worker in workers if worker.pid == held["pid"]]
-    [survivor] = [worker for worker in workers if worker is not victim]
-    os.kill(victim.pid, signal.SIGKILL)
+    [victim] = [w for w in workers if held["pid"] in pool_pids(w.pid)]
+    [survivor] = [w for w in workers if w is not victim]
+    os.killpg(victim.pid, signal.SIGKILL)  # the worker and its pool: the whole group
     victim.wait()
     (gate / "hold").unlink()
 
     images = approved_once_each(ids, media)
     [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
     # Analysed twice, decided once: by the dead worker (no decision), then by the other one.
-    assert [run["pid"] for run in runs_of(gate, held["key"])] == [victim.pid, survivor.pid]
+    runs = runs_of(gate, held["key"])
+    assert [run["pid"] in pool_pids(survivor.pid) for run in runs] == [False, True]
     assert image.attempts == 2
     assert image.file_key == f"images/approved/{image.id}.jpg"
+
+    # The dead worker's message comes back from the broker: a harmless duplicate.
+    survivor_log = logs[workers.index(survivor)]
+    wait_for(lambda: task_finished(survivor_log, held["task_id"]), "the old message to return")
+    assert len(runs_of(gate, held["key"])) == 2
+    approved_once_each(ids, media)
     assert survivor.poll() is None
 
 
-def test_a_pool_process_killed_mid_analysis_has_its_message_delivered_again(
+def test_a_frozen_worker_that_wakes_up_late_does_not_decide_twice(
+    celery_workers: WorkerFactory, client: Client, gate: Path, media: Path, tmp_path: Path
+) -> None:
+    # SIGSTOP: the process is there but runs nothing, its heartbeat included, so it counts as
+    # dead and its item goes to the other worker. Woken up after that, it finishes its own
+    # analysis and tries to decide: the lease is no longer its, so it changes nothing.
+    env = {GATE_DIR_ENV: str(gate), **FAST_LIVENESS}
+    logs = [worker_log(tmp_path, f"w{n}") for n in (1, 2)]
+    workers = [celery_workers.start(env=env, log=log) for log in logs]
+    celery_workers.start_beat(env=env, log=worker_log(tmp_path, "beat"))
+    (gate / "hold").touch()
+    ids = [upload(client, (200, 90, 40 * n)) for n in range(3)]
+
+    held = held_analysis(gate)
+    [victim] = [worker for worker in workers if worker.pid == held["pid"]]
+    [survivor] = [worker for worker in workers if worker is not victim]
+    os.kill(victim.pid, signal.SIGSTOP)
+    try:
+        (gate / "hold").unlink()  # the frozen analysis cannot see it go
+        [image] = [
+            image
+            for image in all_decided(ImageUpload, ids)
+            if held["key"] == f"quarantine/{image.id}.jpg"
+        ]
+        assert [run["pid"] for run in runs_of(gate, held["key"])] == [victim.pid, survivor.pid]
+    finally:
+        os.kill(victim.pid, signal.SIGCONT)
+
+    victim_log = logs[workers.index(victim)]
+    wait_for(lambda: task_finished(victim_log, held["task_id"]), "the woken worker's task to end")
+    images = approved_once_each(ids, media)
+    [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
+    assert len(runs_of(gate, held["key"])) == 2
+    assert image.attempts == 2
+    assert image.file_key == f"images/approved/{image.id}.jpg"
+    # Awake again, it takes new work like any other worker.
+    later = upload(client, (10, 10, 10))
+    approved_once_each([later], media)
+    assert victim.poll() is None and survivor.poll() is None
+
+
+def test_a_pool_process_killed_mid_analysis_has_its_item_finished_by_another(
     celery_workers: WorkerFactory, client: Client, gate: Path, media: Path, tmp_path: Path
 ) -> None:
     # A prefork worker whose pool process dies (OOM killer) gives the message back as soon as
-    # it notices (task_reject_on_worker_lost), within seconds. The message then finds the dead
-    # process's lease still live, and must wait for it to run out, not be dropped.
-    env = {GATE_DIR_ENV: str(gate), "ANALYSIS_LEASE_SECONDS": "10"}
+    # it notices (task_reject_on_worker_lost). While the dead process's heartbeat has not yet
+    # run out, that message leaves the item alone; then the message or the beat job, whichever
+    # comes first, takes it over.
+    env = {GATE_DIR_ENV: str(gate), **FAST_LIVENESS}
     worker = celery_workers.start(env=env, pool="prefork", log=worker_log(tmp_path, "w"))
+    celery_workers.start_beat(env=env, log=worker_log(tmp_path, "beat"))
     (gate / "hold").touch()
     ids = [upload(client, (200, 40 * n, 40)) for n in range(2)]
 
@@ -195,6 +263,15 @@ def test_a_pool_process_killed_mid_analysis_has_its_message_delivered_again(
     [image] = [image for image in images if held["key"] == f"quarantine/{image.id}.jpg"]
     assert image.attempts == 2
     assert worker.poll() is None
+
+
+def pool_pids(worker_pid: int) -> set[int]:
+    """The worker's own pid and its pool processes' (its children), living or not yet reaped."""
+    children = Path(f"/proc/{worker_pid}/task/{worker_pid}/children")
+    try:
+        return {worker_pid, *map(int, children.read_text().split())}
+    except OSError:
+        return {worker_pid}
 
 
 # --- 2. The broker goes away while uploads arrive --------------------------------------------
