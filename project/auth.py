@@ -72,6 +72,11 @@ def login_rate_hit(*, address: str) -> int | None:
     return ratelimit.hit(scope="login", ident=address, rate=settings.LOGIN_RATE)
 
 
+def signup_rate_hit(*, address: str) -> int | None:
+    """Count one new account from this address: seconds to wait if over SIGNUP_RATE."""
+    return ratelimit.hit(scope="signup", ident=address, rate=settings.SIGNUP_RATE)
+
+
 def login_failed(*, username: str | None, address: str) -> None:
     """Count a failed sign-in against the username and the client address; lock either
     once it reaches its limit, and put the lock-out on the record."""

@@ -197,6 +197,8 @@ LOGIN_RATE = env_str("LOGIN_RATE", "20/minute")
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_IP_FAILURES = env_int("LOGIN_LOCKOUT_IP_FAILURES", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# New accounts per client address: each account has upload and feedback budgets of its own.
+SIGNUP_RATE = env_str("SIGNUP_RATE", "10/day")
 # Rejected files and feedback documents are purged this many days after the decision.
 REJECTED_RETENTION_DAYS = env_int("REJECTED_RETENTION_DAYS", 30, minimum=1)
 

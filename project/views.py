@@ -52,6 +52,12 @@ def signup(request: HttpRequest) -> HttpResponse:
         response = render(request, "registration/signup.html", {"form": form}, status=429)
         return ratelimit.with_retry_after(response, wait)
     if request.method == "POST" and form.is_valid():
+        # Accounts multiply per-user budgets: each address may open only a few a day.
+        if wait := auth.signup_rate_hit(address=address):
+            message = gettext("Too many new accounts from your network today. Try again later.")
+            form.add_error(None, message)
+            response = render(request, "registration/signup.html", {"form": form}, status=429)
+            return ratelimit.with_retry_after(response, wait)
         user = form.save()
         # A language picked before signing up becomes the account's (its e-mails included).
         if chosen := i18n.supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
