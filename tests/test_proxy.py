@@ -27,8 +27,8 @@ import pytest
 from django.conf import settings
 
 from deploy import render_nginx
+from deploy.compose import command_of
 from tests.conftest import ROOT, clean_env, worker_database_url
-from tests.test_deploy_files import command_of
 
 pytestmark = pytest.mark.django_db
 
