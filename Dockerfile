@@ -1,4 +1,5 @@
 # Production image: gunicorn for the web, the same image runs the Celery worker and beat.
+# (deploy/proxy.Dockerfile builds the nginx in front of it.)
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,9 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements.txt constraints.txt ./
+# /data/media exists, the vakt user's, before compose mounts its volume there: a new volume
+# starts as a copy of the folder, ownership included, so uploads can be written.
 RUN pip install -r requirements.txt -c constraints.txt \
  && useradd --system --uid 1000 --home-dir /app vakt \
- && mkdir -p /data && chown vakt /data
+ && mkdir -p /data/media && chown -R vakt:vakt /data
 
 COPY --chown=vakt . .
 # Both need settings to import, but not the real secret. Translations are compiled here, never

@@ -19,13 +19,14 @@ from feedback.serializers import (
     FeedbackSerializer,
 )
 from project import api_errors, ratelimit
+from project.client import client_address
 
 
 def sender_ident(request: Request) -> str:
     """Who a rate limit counts: the user, or the client address for anonymous senders."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_address(request)}"
 
 
 class FeedbackThrottle(BaseThrottle):

@@ -12,6 +12,7 @@ from feedback import selectors, services
 from feedback.models import MAX_TEXT_CHARS
 from moderation.models import ItemStatus
 from project import ratelimit
+from project.client import client_address
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,7 +23,7 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
         ident = (
             f"user:{request.user.pk}"
             if request.user.is_authenticated
-            else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+            else f"ip:{client_address(request)}"
         )
         wait = ratelimit.hit(scope="feedback", ident=ident, rate=settings.FEEDBACK_RATE)
         if wait is not None:

@@ -27,18 +27,12 @@ from rest_framework import authentication
 from rest_framework.request import Request
 
 from project import ratelimit
+from project.client import client_address
 
 logger = logging.getLogger("vakt.security")
 
 USER_SCOPE = "login-user"
 CLIENT_SCOPE = "login-client"
-
-
-def client_address(request: Any) -> str:
-    """The address limits count by; behind a proxy, the proxy must set REMOTE_ADDR."""
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _username_ident(username: str) -> str:

@@ -191,6 +191,9 @@ REVIEW_REASON_CODES = env_list(
      "illegal", "other"],
 )  # fmt: skip
 FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
+# Reverse proxies in front of the application that append to X-Forwarded-For (project/client.py);
+# 0 ignores the header. Too high lets clients choose their address, so count only real ones.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Sign-in abuse limits (web, admin and API token): attempts per client address, and lock-outs
 # after failed attempts per username and per client address, for LOGIN_LOCKOUT_SECONDS.
 LOGIN_RATE = env_str("LOGIN_RATE", "20/minute")

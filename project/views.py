@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from moderation import i18n
 from project import auth, ratelimit
+from project.client import client_address
 from project.health import broker_status, database_status
 
 
@@ -45,7 +46,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form: UserCreationForm[User] = UserCreationForm(request.POST or None)
     # Creating accounts draws on the sign-in budget of the address: no mass sign-ups.
-    address = auth.client_address(request)
+    address = client_address(request)
     if request.method == "POST" and (wait := auth.login_rate_hit(address=address)):
         message = gettext("Too many attempts from your network. Try again in %(seconds)s seconds.")
         form.add_error(None, message % {"seconds": wait})
@@ -112,7 +113,7 @@ class LoginThrottle(BaseThrottle):
     wait_seconds: int | None = None
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        self.wait_seconds = auth.login_rate_hit(address=auth.client_address(request))
+        self.wait_seconds = auth.login_rate_hit(address=client_address(request))
         return self.wait_seconds is None
 
     def wait(self) -> float | None:
@@ -125,7 +126,7 @@ class ObtainToken(ObtainAuthToken):
     throttle_classes = (LoginThrottle,)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        address = auth.client_address(request)
+        address = client_address(request)
         username = request.data.get("username") if hasattr(request.data, "get") else None
         username = username if isinstance(username, str) else None
         if wait := auth.login_locked_for(username=username, address=address):
