@@ -109,9 +109,12 @@ def test_a_body_at_the_limit_is_read_as_usual(settings: Any) -> None:
     assert refused.status_code == 413
 
 
-def test_the_server_answers_413_without_waiting_for_the_body(live_server: Any) -> None:
+def test_the_server_answers_413_without_waiting_for_the_body(
+    live_server: Any, django_db_serialized_rollback: None
+) -> None:
     """As over the wire: headers declaring 200 MB and no body at all. The answer comes back at
-    once; a server that read the body would wait for bytes that never come."""
+    once; a server that read the body would wait for bytes that never come. (Serialized
+    rollback, like every transactional test here: see tests/browser/conftest.py.)"""
     host, port = live_server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
         conn.sendall(
