@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from moderation.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
+from moderation.images.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
 
 LATENCY_SECONDS = 0.300
 
@@ -35,7 +35,7 @@ class LocalPadded(FixedLatency):
     """BENCH_ANALYZER=local-300ms: the local model padded to 300 ms."""
 
     def __init__(self) -> None:
-        from moderation.analyzers.local import LocalImageAnalyzer
+        from moderation.images.analyzers.local import LocalImageAnalyzer
 
         super().__init__(LocalImageAnalyzer())
 

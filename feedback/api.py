@@ -19,6 +19,7 @@ from feedback.serializers import (
     FeedbackSerializer,
 )
 from project import api_errors, ratelimit
+from project.errors import NotFound
 
 
 def sender_ident(request: Request) -> str:
@@ -81,5 +82,5 @@ class FeedbackDetail(APIView):
     def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
         feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
         if feedback is None:
-            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(gettext("Not found."))
         return Response(FeedbackSerializer(feedback).data)

@@ -17,11 +17,11 @@ from feedback.analyzers.base import (
     SENTIMENTS,
     TextAnalysis,
 )
-from moderation.analyzers.base import ModerationLabel
-from moderation.models import ItemStatus
-from moderation.policy import (
+from moderation.items.models import ItemStatus
+from moderation.policy.engine import (
     REVIEW,
     Decision,
+    ModerationLabel,
     PolicySnapshot,
     Reason,
     decide,

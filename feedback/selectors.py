@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 
 from feedback.models import Feedback
-from moderation.selectors import user_is_moderator
+from moderation.access import user_is_moderator
 
 SESSION_KEY = "feedback_ids"
 

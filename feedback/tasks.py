@@ -6,8 +6,8 @@ from celery import Task, shared_task
 
 from feedback import filing, services
 from feedback.models import Feedback
-from moderation import pipeline
-from moderation.tasks import run_analysis
+from moderation.items import pipeline
+from moderation.items.tasks import run_analysis
 
 
 @shared_task(bind=True, max_retries=None)

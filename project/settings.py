@@ -252,6 +252,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The application's errors (project/errors.py) become answers in one place.
+    "EXCEPTION_HANDLER": "project.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vakt API",

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation import reviews, services
+from moderation.images import services
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
+from moderation.review import services as reviews
 from tests.factories import make_moderator, make_user, upload_file
 
 
@@ -32,18 +33,18 @@ def _offline(offline_review: None) -> None:
 def queued_image(owner: User | None = None) -> ReviewItem:
     image = services.image_upload_create(owner=owner or make_user(), upload=upload_file())
     services.image_analyze(image_id=image.id)
-    return ReviewItem.objects.get(image=image)
+    return ReviewItem.objects.get(item_id=image.id)
 
 
 def image_of(entry: ReviewItem) -> ImageUpload:
     """The queued image as it is now in the database."""
-    return ImageUpload.objects.get(review=entry)
+    return ImageUpload.objects.get(id=entry.item_id)
 
 
 def queued_feedback() -> ReviewItem:
     feedback = feedback_services.feedback_create(text="Veldig bra!", author=make_user())
     Feedback.objects.filter(id=feedback.id).update(status=ItemStatus.IN_REVIEW, language="no")
-    return ReviewItem.objects.create(kind="feedback", feedback=feedback, reason="language")
+    return ReviewItem.objects.create(kind="feedback", item_id=feedback.id, reason="language")
 
 
 @pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_release_stale_claims() -> None:
 def test_approving_an_image_moves_it_audits_and_notifies() -> None:
     owner = make_user(email="owner@example.com")
     entry = queued_image(owner)
-    quarantined = entry.image.file_key  # type: ignore[union-attr]
+    quarantined = entry.item.file_key  # type: ignore[union-attr]
     moderator = make_moderator()
 
     with mock.patch("django.db.transaction.on_commit", side_effect=lambda f: f()):
@@ -168,7 +169,7 @@ def test_feedback_approval_needs_a_sentiment_and_files_the_document() -> None:
         sentiment="positive",
     )  # fmt: skip
 
-    feedback = Feedback.objects.get(review=entry)
+    feedback = Feedback.objects.get(id=entry.item_id)
     assert feedback.status == ItemStatus.APPROVED
     assert (feedback.sentiment, feedback.sentiment_set_by) == ("positive", "moderator")
     assert feedback.route.startswith("feedback/positive/")
