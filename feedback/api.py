@@ -19,7 +19,7 @@ from feedback.serializers import (
     FeedbackSerializer,
 )
 from project import api_errors, ratelimit
-from project.errors import NotFound
+from project.errors import BadInput, NotFound
 
 
 def sender_ident(request: Request) -> str:
@@ -60,17 +60,12 @@ class FeedbackCreate(APIView):
     def post(self, request: Request) -> Response:
         data = request.data
         if not isinstance(data, dict):  # a QueryDict (form data) is a dict too
-            return Response(
-                {"non_field_errors": [gettext('expected a JSON object: {"text": "…"}')]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            message = gettext('expected a JSON object: {"text": "…"}')
+            raise BadInput(message, field="non_field_errors")
         if "text" not in data:
-            return Response({"text": [gettext("This field is required.")]}, status=400)
+            raise BadInput(gettext("This field is required."), field="text")
         author = request.user if request.user.is_authenticated else None
-        try:
-            feedback = services.feedback_create(text=data["text"], author=author)
-        except services.FeedbackRejected as exc:
-            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        feedback = services.feedback_create(text=data["text"], author=author)
         selectors.remember_in_session(request, feedback)
         return Response(FeedbackCreatedSerializer(feedback).data, status=status.HTTP_202_ACCEPTED)
 

@@ -4,7 +4,7 @@ A text goes to a person, whatever its toxicity, when the analyzer could not judg
 mixed or unsupported languages, too short to tell), when its personal data could not be
 checked, or when its top sentiment is below the policy's `sentiment_review_below`. Each such
 rule is a coded reason (`code`, `params`) that pages word in the reader's language
-(moderation/reasons.py); `detail` is the English fallback.
+(moderation/review/reasons.py); `detail` is the English fallback.
 """
 
 from __future__ import annotations

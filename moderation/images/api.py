@@ -17,7 +17,7 @@ from moderation.images import selectors, services
 from moderation.images.models import ImageUpload
 from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
 from project import api_errors, ratelimit
-from project.errors import NotFound
+from project.errors import BadInput, NotFound
 
 # Multipart framing around the file: a body this much over the limit is too large for sure.
 MULTIPART_SLACK_BYTES = 64 * 1024
@@ -62,7 +62,7 @@ class ImageListCreate(ListAPIView[ImageUpload]):
     def post(self, request: Request) -> Response:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES:
-            return too_large()
+            raise too_large()
         form = UploadSerializer(data=request.data)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
@@ -88,10 +88,10 @@ class ImageDetail(APIView):
         return Response(ImageSerializer(image).data)
 
 
-def too_large() -> Response:
+def too_large() -> BadInput:
     limit = settings.MAX_UPLOAD_BYTES
     message = gettext("image is larger than the limit of %(mib)s MiB (%(bytes)d bytes)") % {
         "mib": f"{limit / 1024 / 1024:g}",
         "bytes": limit,
     }
-    return Response({"image": [message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return BadInput(message, field="image", status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

@@ -95,7 +95,7 @@ class Reason:
     category: str = ""  # where the band was set ("" for the policy default)
     detail: str = ""  # for reasons that are not a label's band, e.g. an unsupported language
     # A rule that is not a label's band names itself, with what its sentence needs, so pages
-    # can word it in the reader's language (moderation/reasons.py); `detail` stays the
+    # can word it in the reader's language (moderation/review/reasons.py); `detail` stays the
     # English fallback for readers that do not know the code.
     code: str = ""
     params: Mapping[str, object] | None = None

@@ -83,7 +83,7 @@ class ReviewItem(models.Model):
 
 class ReviewQueueCount(models.Model):
     """Open queue entries per kind and reason, changed in the same transactions as the entries
-    (moderation/queue_counts.py), so the queue page reads a few rows instead of counting a
+    (moderation/review/counts.py), so the queue page reads a few rows instead of counting a
     million."""
 
     kind = models.CharField(max_length=10)
