@@ -21,13 +21,13 @@ from moderation.items.models import ItemStatus
 from moderation.policy.engine import (
     REVIEW,
     Decision,
-    ModerationLabel,
     PolicySnapshot,
     Reason,
     decide,
     finite_or_none,
     is_percentage,
 )
+from moderation.policy.labels import ModerationLabel
 
 PII_CHECK_FAILED = "pii_check_failed"
 SENTIMENT_UNCERTAIN = "sentiment_uncertain"

@@ -14,7 +14,8 @@ from moderation.images import services, tasks
 from moderation.images.models import ImageUpload
 from moderation.items.kind_base import KindBase
 from moderation.items.models import AnalysedItem, ItemStatus
-from moderation.policy.engine import Decision, ModerationLabel, PolicySnapshot, decide
+from moderation.policy.engine import Decision, PolicySnapshot, decide
+from moderation.policy.labels import ModerationLabel
 from moderation.review.selectors import blur_images_for
 
 

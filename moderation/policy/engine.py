@@ -13,23 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from moderation.items.models import ItemStatus
+from moderation.policy.labels import ModerationLabel
 from moderation.policy.taxonomy import PARENTS
-
-
-@dataclass(frozen=True)
-class ModerationLabel:
-    """One moderation label. `confidence` is a percentage, 0–100."""
-
-    name: str
-    confidence: float
-    parent: str = ""  # "" for a top-level category
-
-    def as_dict(self) -> dict[str, object]:
-        # NaN or infinity cannot be stored as JSON; the policy sends such a label to review.
-        finite = isinstance(self.confidence, int | float) and math.isfinite(self.confidence)
-        confidence = self.confidence if finite else None
-        return {"name": self.name, "parent": self.parent or None, "confidence": confidence}
-
 
 REJECT = "reject"
 REVIEW = "review"

@@ -14,7 +14,8 @@ from django.db import transaction
 from moderation.items import pipeline
 from moderation.items.kind_base import KindBase
 from moderation.items.models import AnalysedItem, ItemStatus
-from moderation.policy.engine import Decision, ModerationLabel, PolicySnapshot, decide
+from moderation.policy.engine import Decision, PolicySnapshot, decide
+from moderation.policy.labels import ModerationLabel
 from moderation.policy.selectors import policy_current
 from tests.kinds.models import Comment
 

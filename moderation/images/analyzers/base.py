@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from moderation.items.errors import AnalyzerError, TransientAnalyzerError
-from moderation.policy.engine import ModerationLabel
+from moderation.policy.labels import ModerationLabel
 
 __all__ = [
     "AnalyzerError",
