@@ -48,11 +48,14 @@ class ContentKind(Protocol):
     def owner_field(self) -> str:
         """The foreign key to the submitter, e.g. "owner"."""
 
-    # Templates the review pages include: the item's panel, an extra line under its queue
-    # entry ("" for none), extra inputs in the decision form ("" for none); each sees `entry`,
-    # `item`, `kind` and what review_context() returns.
+    # Templates the review pages include: the item's panel, more facts in the side panel, an
+    # extra line under its queue entry, extra inputs in the decision form ("" for none); each
+    # sees `entry`, `item`, `kind` and what review_context() returns.
     @property
     def review_template(self) -> str: ...
+
+    @property
+    def side_template(self) -> str: ...
 
     @property
     def queue_template(self) -> str: ...

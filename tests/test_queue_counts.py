@@ -10,6 +10,7 @@ from moderation.review import bulk, selectors
 from moderation.review import services as reviews
 from moderation.review.counts import queue_counts_rebuild
 from moderation.review.selectors import QueueFilters
+from project.errors import Conflict
 from tests.factories import make_moderator
 from tests.test_reviews import queued_feedback, queued_image
 
@@ -60,7 +61,7 @@ def test_a_lost_decision_race_leaves_the_counters_alone() -> None:
     ada, bob = make_moderator(), make_moderator()
     reviews.review_claim(review_id=entry.id, moderator=ada)
 
-    with pytest.raises(reviews.ReviewConflict):
+    with pytest.raises(Conflict):
         reviews.review_decide(review_id=entry.id, moderator=bob, decision="approve", reason="ok")
     assert counters() == {("image", "Weapons"): 1}
 

@@ -25,6 +25,7 @@ from moderation.models import (
 from moderation.review import bulk
 from moderation.review import services as reviews
 from moderation.review.counts import queue_counts_rebuild
+from project.errors import Conflict
 from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_feedback, queued_image
 
@@ -214,10 +215,10 @@ def test_undo_is_only_for_a_short_while_and_only_for_its_moderator(settings: Any
         review_ids=[entry.id], moderator=ada, decision="reject", reason="violence"
     )
     assert result.action is not None
-    with pytest.raises(reviews.ReviewConflict):
+    with pytest.raises(Conflict):
         bulk.review_bulk_undo(bulk_id=result.action.id, moderator=bob)
     settings.REVIEW_UNDO_SECONDS = 0
-    with pytest.raises(reviews.ReviewConflict):
+    with pytest.raises(Conflict):
         bulk.review_bulk_undo(bulk_id=result.action.id, moderator=ada)
     assert ImageUpload.objects.get(id=entry.item_id).status == ItemStatus.REJECTED
 

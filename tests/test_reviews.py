@@ -22,6 +22,7 @@ from feedback.models import Feedback
 from moderation.images import services
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from moderation.review import services as reviews
+from project.errors import BadInput, Conflict
 from tests.factories import make_moderator, make_user, upload_file
 
 
@@ -53,7 +54,7 @@ def test_claim_is_exclusive_until_it_expires() -> None:
     ada, bob = make_moderator(), make_moderator()
 
     reviews.review_claim(review_id=entry.id, moderator=ada)
-    with pytest.raises(reviews.ReviewConflict, match=f"{ada.username} is reviewing this item"):
+    with pytest.raises(Conflict, match=f"{ada.username} is reviewing this item"):
         reviews.review_claim(review_id=entry.id, moderator=bob)
     reviews.review_claim(review_id=entry.id, moderator=ada)  # renewing one's own claim is fine
 
@@ -135,7 +136,7 @@ def test_a_second_decision_is_a_conflict_and_changes_nothing() -> None:
     entry = queued_image()
     ada, bob = make_moderator(), make_moderator()
     reviews.review_decide(review_id=entry.id, moderator=ada, decision="reject", reason="violence")
-    with pytest.raises(reviews.ReviewConflict, match="already been decided"):
+    with pytest.raises(Conflict, match="already been decided"):
         reviews.review_decide(review_id=entry.id, moderator=bob, decision="approve", reason="ok")
     assert image_of(entry).status == ItemStatus.REJECTED
     assert AuditEvent.objects.filter(item_id=image_of(entry).id, action="decision").count() == 1
@@ -146,7 +147,7 @@ def test_deciding_an_item_someone_else_holds_is_a_conflict() -> None:
     entry = queued_image()
     ada, bob = make_moderator(), make_moderator()
     reviews.review_claim(review_id=entry.id, moderator=ada)
-    with pytest.raises(reviews.ReviewConflict, match="is reviewing this item"):
+    with pytest.raises(Conflict, match="is reviewing this item"):
         reviews.review_decide(review_id=entry.id, moderator=bob, decision="approve", reason="ok")
     assert image_of(entry).status == ItemStatus.IN_REVIEW
 
@@ -155,11 +156,11 @@ def test_deciding_an_item_someone_else_holds_is_a_conflict() -> None:
 def test_feedback_approval_needs_a_sentiment_and_files_the_document() -> None:
     entry = queued_feedback()
     moderator = make_moderator()
-    with pytest.raises(reviews.ReviewError, match="sentiment is required"):
+    with pytest.raises(BadInput, match="sentiment is required"):
         reviews.review_decide(
             review_id=entry.id, moderator=moderator, decision="approve", reason="ok"
         )
-    with pytest.raises(reviews.ReviewError, match="reason must be one of"):
+    with pytest.raises(BadInput, match="reason must be one of"):
         reviews.review_decide(
             review_id=entry.id, moderator=moderator, decision="approve", reason="because"
         )
@@ -213,7 +214,7 @@ def test_two_moderators_claiming_at_once_exactly_one_wins(attempt: int) -> None:
         lambda: reviews.review_claim(review_id=entry.id, moderator=bob),
     )
     won = [r for r in results if isinstance(r, ReviewItem)]
-    lost = [r for r in results if isinstance(r, reviews.ReviewConflict)]
+    lost = [r for r in results if isinstance(r, Conflict)]
     assert len(won) == 1 and len(lost) == 1, results
 
 
@@ -241,7 +242,7 @@ def test_two_decisions_racing_exactly_one_is_recorded(attempt: int) -> None:
         ),
     )
     assert sum(isinstance(r, ReviewItem) for r in results) == 1, results
-    assert sum(isinstance(r, reviews.ReviewConflict) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
     events = AuditEvent.objects.filter(item_id=image_of(entry).id, action="decision")
     assert events.count() == 1
     image = image_of(entry)

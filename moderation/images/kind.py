@@ -26,6 +26,7 @@ class ImageKind(KindBase):
     count_label = "images"
     owner_field = "owner"
     review_template = "review/kinds/image.html"
+    side_template = "review/kinds/image_side.html"
     review_title = _("Review image")
     content_cleared: Mapping[str, object] = {"file_key": "", "original_name": ""}
 

@@ -21,9 +21,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from moderation.images import selectors, services
-from moderation.images.processing import ImageRejected
 from moderation.items.models import ItemStatus
 from project import ratelimit
+from project.errors import AppError, web_error
 from project.security import FILE_POLICY
 
 
@@ -43,9 +43,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 services.image_upload_create(owner=request.user, upload=file)  # type: ignore[arg-type]
-            except ImageRejected as exc:
-                message = gettext("%(name)s: %(problem)s")
-                messages.error(request, message % {"name": file.name, "problem": exc.message})
+            except AppError as exc:
+                problem = gettext("%(name)s: %(problem)s") % {"name": file.name, "problem": exc}
+                return web_error(request, exc, "upload", message=problem)
             else:
                 message = gettext("%(name)s uploaded; it is being checked.")
                 messages.success(request, message % {"name": file.name})

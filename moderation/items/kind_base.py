@@ -32,6 +32,7 @@ class KindBase:
         return f"{self.name} items"
 
     review_template = "review/kinds/generic.html"
+    side_template = ""
     queue_template = ""
     decision_template = ""
     review_title: str | Promise = ""

@@ -6,7 +6,6 @@ so two moderators can never hold or decide the same item, whatever the timing.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -28,17 +27,10 @@ from moderation.review.models import ModeratorPreference, ReviewItem
 from moderation.review.notify import decision_notify
 from project.errors import BadInput, Conflict, NotFound, Unavailable
 
-logger = logging.getLogger(__name__)
-
 APPROVE = "approve"
 REJECT = "reject"
 OUTCOMES = {APPROVE: ItemStatus.APPROVED, REJECT: ItemStatus.REJECTED}
 MAX_NOTE_CHARS = 2000
-
-
-# Kept under these names: views, the API and bulk decisions tell the two apart.
-ReviewError = BadInput
-ReviewConflict = Conflict
 
 
 def _not_found() -> NotFound:
@@ -55,7 +47,7 @@ def _claim_fields(moderator: User) -> dict[str, object]:
 
 
 def review_claim(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
-    """Claim (or renew the claim on) one open item. ReviewConflict if another moderator's claim
+    """Claim (or renew the claim on) one open item. Conflict if another moderator's claim
     is live or the item is decided."""
     now = timezone.now()
     won = ReviewItem.objects.filter(

@@ -113,7 +113,7 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     if entry.resolved_at is None:
         try:
             entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
-        except reviews.ReviewConflict as exc:
+        except Conflict as exc:
             held_by_other = str(exc)
     item = entry.item
     if item is None:
