@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from moderation.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
+from moderation.images.analyzers.base import ImageAnalysis, ImageAnalyzer, ImageSource
 
 LATENCY_SECONDS = 0.300
 
@@ -37,7 +37,7 @@ class LocalPadded(FixedLatency):
     """BENCH_ANALYZER=local-300ms: the local model padded to 300 ms."""
 
     def __init__(self) -> None:
-        from moderation.analyzers.local import LocalImageAnalyzer
+        from moderation.images.analyzers.local import LocalImageAnalyzer
 
         super().__init__(LocalImageAnalyzer())
 

@@ -165,7 +165,9 @@ def account(tally: Tally) -> list[str]:
         if model.objects.exclude(id__in=ids).exists():
             problems.append(f"{model.__name__}: rows nobody was told about")
         for item in rows.filter(status=ItemStatus.IN_REVIEW):
-            if not ReviewItem.objects.filter(resolved_at__isnull=True, **{item.KIND: item}):
+            if not ReviewItem.objects.filter(
+                resolved_at__isnull=True, kind=item.KIND, item_id=item.id
+            ):
                 problems.append(f"{item.KIND} {item.id} in review but not in the queue")
     moderated = {
         str(item_id)

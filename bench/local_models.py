@@ -38,8 +38,8 @@ def timed(work: Callable[[], object]) -> float:
 
 
 def image_table() -> Table:
-    from moderation.analyzers.base import ImageSource
-    from moderation.analyzers.local import LocalImageAnalyzer
+    from moderation.images.analyzers.base import ImageSource
+    from moderation.images.analyzers.local import LocalImageAnalyzer
 
     rng = random.Random(SEED)
     sources = {

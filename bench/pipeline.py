@@ -148,7 +148,7 @@ def _store_pending(count: int) -> list[uuid.UUID]:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from moderation import services
+    from moderation.images import services
 
     owner, _ = get_user_model().objects.get_or_create(username="bench-throughput")
     bodies = photo_jpegs(count, start=_take(count))
@@ -165,7 +165,7 @@ def _drain(ids: list[uuid.UUID]) -> float:
     last decision (decided_at, written by the workers)."""
     from django.db.models import Max
 
-    from moderation import services
+    from moderation.images import services
     from moderation.models import ImageUpload, ItemStatus
 
     started = time.time()
@@ -183,8 +183,8 @@ def _drain(ids: list[uuid.UUID]) -> float:
 
 def _local_model_seconds() -> float:
     """The real model's time per bench image in this process: its analyzer-bound latency."""
-    from moderation.analyzers.base import ImageSource
-    from moderation.analyzers.local import LocalImageAnalyzer
+    from moderation.images.analyzers.base import ImageSource
+    from moderation.images.analyzers.local import LocalImageAnalyzer
 
     analyzer = LocalImageAnalyzer()
     source = ImageSource("bench/photo.jpg", photo_jpegs(1)[0], "image/jpeg")

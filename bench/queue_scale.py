@@ -47,11 +47,11 @@ SELECT gen_random_uuid(), 'in_review',
 FROM generate_series(1, %(count)s) AS g
 """
 LOAD_QUEUE = """
-INSERT INTO moderation_reviewitem (id, kind, reason, priority, created_at, image_id)
+INSERT INTO moderation_reviewitem (id, kind, reason, priority, created_at, item_id)
 SELECT gen_random_uuid(), 'image', reasons->0->>'label', (reasons->0->>'confidence')::float,
        created_at, id
 FROM moderation_imageupload WHERE owner_id = %(owner)s;
-INSERT INTO moderation_reviewitem (id, kind, reason, priority, created_at, feedback_id)
+INSERT INTO moderation_reviewitem (id, kind, reason, priority, created_at, item_id)
 SELECT gen_random_uuid(), 'feedback', 'INSULT', 61.5, created_at, id
 FROM feedback_feedback WHERE author_id = %(owner)s;
 """
@@ -60,7 +60,7 @@ FROM feedback_feedback WHERE author_id = %(owner)s;
 def load(size: int, owner_id: int) -> float:
     from django.db import connection
 
-    from moderation.queue_counts import queue_counts_rebuild
+    from moderation.review.counts import queue_counts_rebuild
 
     started = time.perf_counter()
     with connection.cursor() as cursor:

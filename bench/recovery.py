@@ -89,7 +89,7 @@ def _upload() -> uuid.UUID:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from moderation import services
+    from moderation.images import services
 
     owner, _ = get_user_model().objects.get_or_create(username="bench-recovery")
     [body] = photo_jpegs(1, start=_next_image, width=320, height=240)

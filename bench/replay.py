@@ -38,7 +38,7 @@ def store_images(first: int, count: int, rng: random.Random) -> None:
     from django.contrib.auth import get_user_model
 
     from moderation.models import ImageUpload, ItemStatus
-    from moderation.taxonomy import PARENTS, TOP_LEVEL
+    from moderation.policy.taxonomy import PARENTS, TOP_LEVEL
 
     owner, _ = get_user_model().objects.get_or_create(username="bench")
     names = sorted({*PARENTS, *TOP_LEVEL})
@@ -66,9 +66,9 @@ def run() -> Table:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from moderation.policy import Band, PolicySnapshot
-    from moderation.replay import replay_preview
-    from moderation.selectors import policy_current
+    from moderation.policy.engine import Band, PolicySnapshot
+    from moderation.policy.replay import replay_preview
+    from moderation.policy.selectors import policy_current
 
     table = Table(
         "Policy replay (PostgreSQL)",

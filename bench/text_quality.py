@@ -439,7 +439,7 @@ def guarded(title: str, build: Callable[[], Table]) -> Table:
 
 
 def run() -> list[Table]:
-    from moderation.selectors import policy_current
+    from moderation.policy.selectors import policy_current
 
     policy = policy_current()
     items = text_data.nordic_feedback("all")

@@ -10,9 +10,9 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from moderation import api, services
+from moderation.images import api, services
+from moderation.images.serializers import ImageSerializer
 from moderation.models import ImageUpload
-from moderation.serializers import ImageSerializer
 
 
 class SyncUpload(api.ImageListCreate):

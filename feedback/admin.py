@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from feedback.models import Feedback
-from moderation.admin import ReadOnlyAdmin
+from moderation.items.admin import ReadOnlyAdmin
 
 
 @admin.register(Feedback)

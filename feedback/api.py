@@ -20,6 +20,7 @@ from feedback.serializers import (
 )
 from project import api_errors, ratelimit
 from project.client import client_address
+from project.errors import BadInput, NotFound
 
 
 def sender_ident(request: Request) -> str:
@@ -60,17 +61,12 @@ class FeedbackCreate(APIView):
     def post(self, request: Request) -> Response:
         data = request.data
         if not isinstance(data, dict):  # a QueryDict (form data) is a dict too
-            return Response(
-                {"non_field_errors": [gettext('expected a JSON object: {"text": "…"}')]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            message = gettext('expected a JSON object: {"text": "…"}')
+            raise BadInput(message, field="non_field_errors")
         if "text" not in data:
-            return Response({"text": [gettext("This field is required.")]}, status=400)
+            raise BadInput(gettext("This field is required."), field="text")
         author = request.user if request.user.is_authenticated else None
-        try:
-            feedback = services.feedback_create(text=data["text"], author=author)
-        except services.FeedbackRejected as exc:
-            return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+        feedback = services.feedback_create(text=data["text"], author=author)
         selectors.remember_in_session(request, feedback)
         return Response(FeedbackCreatedSerializer(feedback).data, status=status.HTTP_202_ACCEPTED)
 
@@ -82,5 +78,5 @@ class FeedbackDetail(APIView):
     def get(self, request: Request, feedback_id: uuid.UUID) -> Response:
         feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
         if feedback is None:
-            return Response({"detail": gettext("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound(gettext("Not found."))
         return Response(FeedbackSerializer(feedback).data)

@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self) -> None:
+        # The moderation core knows no kind: feedback makes itself known to it.
+        from feedback.kind import FeedbackKind
+        from moderation.kinds import kind_register
+
+        kind_register(FeedbackKind())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 
 from django.core.files.base import ContentFile
@@ -12,10 +11,9 @@ from django.db import transaction
 
 from feedback.models import Feedback
 from feedback.pii.floor import pii_fields, stored_entities
-from moderation.models import ItemStatus
-from moderation.pipeline import StorageError
-
-logger = logging.getLogger(__name__)
+from moderation.items import pipeline
+from moderation.items.errors import StorageError
+from moderation.items.models import ItemStatus
 
 
 def document_key(feedback: Feedback) -> str:
@@ -132,14 +130,5 @@ def discard_document(*, feedback_id: uuid.UUID, key: str) -> bool:
 
 def discard_document_soon(*, feedback_id: uuid.UUID, key: str) -> None:
     """After the commit that moved a document: delete the old copy now, or leave it to a
-    retrying task."""
-    from feedback.tasks import discard_document as discard_later
-
-    try:
-        discard_document(feedback_id=feedback_id, key=key)
-    except Exception:  # never fail the request whose change has committed
-        logger.warning("could not delete %s; a task will retry", key)
-        try:
-            discard_later.delay(str(feedback_id), key)
-        except Exception:
-            logger.exception("could not queue the deletion of %s", key)
+    retrying task (the kind's, found through the core's registry)."""
+    pipeline.stale_copy_discard_soon(kind=Feedback.KIND, item_id=feedback_id, key=key)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from moderation.models import AnalysedItem, DecidedBy, ItemKind
+from moderation.items.models import AnalysedItem, DecidedBy
 
 MAX_TEXT_CHARS = 20_000
 
@@ -18,7 +18,7 @@ class Sentiment(models.TextChoices):
 
 
 class Feedback(AnalysedItem):
-    KIND = ItemKind.FEEDBACK
+    KIND = "feedback"
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,7 +4,7 @@ A text goes to a person, whatever its toxicity, when the analyzer could not judg
 mixed or unsupported languages, too short to tell), when its personal data could not be
 checked, or when its top sentiment is below the policy's `sentiment_review_below`. Each such
 rule is a coded reason (`code`, `params`) that pages word in the reader's language
-(moderation/reasons.py); `detail` is the English fallback.
+(moderation/review/reasons.py); `detail` is the English fallback.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from feedback.analyzers.base import (
     SENTIMENTS,
     TextAnalysis,
 )
-from moderation.analyzers.base import ModerationLabel
-from moderation.models import ItemStatus
-from moderation.policy import (
+from moderation.items.models import ItemStatus
+from moderation.policy.engine import (
     REVIEW,
     Decision,
     PolicySnapshot,
@@ -28,6 +27,7 @@ from moderation.policy import (
     finite_or_none,
     is_percentage,
 )
+from moderation.policy.labels import ModerationLabel
 
 PII_CHECK_FAILED = "pii_check_failed"
 SENTIMENT_UNCERTAIN = "sentiment_uncertain"

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 
 from feedback.models import Feedback
-from moderation.selectors import user_is_moderator
+from moderation.access import user_is_moderator
 
 SESSION_KEY = "feedback_ids"
 # A message's status token is a signature of its id: whoever sent it gets the token in the

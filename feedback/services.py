@@ -16,18 +16,19 @@ from feedback.analyzers.base import TextAnalysis
 from feedback.models import MAX_TEXT_CHARS, Feedback, Sentiment
 from feedback.pii.floor import pii_fields
 from feedback.policy import decide_feedback
-from moderation import liveness, pipeline
-from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
-from moderation.models import DecidedBy, ItemStatus
-from moderation.policy import Decision, finite_or_none
-from moderation.selectors import policy_current
+from moderation.items import pipeline
+from moderation.items.errors import AnalyzerError, TransientAnalyzerError
+from moderation.items.models import DecidedBy, ItemStatus
+from moderation.policy.engine import Decision, finite_or_none
+from moderation.policy.selectors import policy_current
+from project.errors import BadInput
 
 
-class FeedbackRejected(Exception):
+class FeedbackRejected(BadInput):
+    """A message we refuse: a 400 naming the field (the text, or a moderator's sentiment)."""
+
     def __init__(self, message: str, *, field: str = "text") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def feedback_clean_text(text: object) -> str:
@@ -62,21 +63,11 @@ def feedback_create(*, text: object, author: User | None) -> Feedback:
 
 
 def feedback_queue_analysis(*, feedback_id: uuid.UUID) -> bool:
-    from feedback.tasks import analyze_feedback
-
-    return pipeline.item_queue(Feedback, feedback_id, analyze_feedback.delay)
+    return pipeline.item_queue(kind=Feedback.KIND, item_id=feedback_id)
 
 
 def feedback_requeue_pending(*, limit: int = 500) -> int:
-    from feedback.tasks import analyze_feedback
-
-    return pipeline.items_requeue_pending(Feedback, analyze_feedback.delay, limit=limit)
-
-
-def feedback_release_dead() -> int:
-    from feedback.tasks import analyze_feedback
-
-    return liveness.items_release_dead(Feedback, analyze_feedback.delay)
+    return pipeline.items_requeue_pending(kind=Feedback.KIND, limit=limit)
 
 
 def feedback_analyze(*, feedback_id: uuid.UUID) -> Feedback | None:

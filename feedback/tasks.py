@@ -6,8 +6,8 @@ from celery import Task, shared_task
 
 from feedback import filing, services
 from feedback.models import Feedback
-from moderation import pipeline
-from moderation.tasks import run_analysis
+from moderation.items import pipeline
+from moderation.items.tasks import run_analysis
 
 
 @shared_task(bind=True, max_retries=None)
@@ -24,12 +24,6 @@ def analyze_feedback(self: Task, feedback_id: str) -> None:
 @shared_task
 def requeue_pending_feedback() -> int:
     return services.feedback_requeue_pending()
-
-
-@shared_task
-def release_dead_feedback() -> int:
-    """Every DEAD_WORKER_CHECK_SECONDS: queue again the messages held by dead worker processes."""
-    return services.feedback_release_dead()
 
 
 @shared_task(

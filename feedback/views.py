@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import selectors, services
 from feedback.models import MAX_TEXT_CHARS
-from moderation.models import ItemStatus
+from moderation.items.models import ItemStatus
 from project import ratelimit
 from project.client import client_address
 

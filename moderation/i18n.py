@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
-from moderation.models import UserPreference
+from moderation.access import UserPreference
 
 UNDETERMINED = "und"
 

@@ -104,7 +104,7 @@ def login_succeeded(*, username: str) -> None:
 
 
 def _record_lockout(*, username: str | None, address: str, seconds: int) -> None:
-    from moderation.models import AuditEvent, AuditSubject, DecidedBy
+    from moderation.items.models import AuditEvent, AuditSubject, DecidedBy
 
     if username:
         limit, what = settings.LOGIN_LOCKOUT_FAILURES, f"username {username!r}"

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 @signals.worker_process_init.connect
 def _announce_alive(sender: Any = None, **kwargs: Any) -> None:
     # Sent in each prefork pool process, and in the solo pool's worker itself: wherever tasks run.
-    from moderation import liveness
+    from moderation.items import liveness
 
     liveness.heartbeat_start(node=str(sender) if sender else None)
 
@@ -25,7 +25,7 @@ def _announce_alive(sender: Any = None, **kwargs: Any) -> None:
 @signals.worker_process_shutdown.connect
 @signals.worker_shutdown.connect
 def _announce_gone(**kwargs: Any) -> None:
-    from moderation import liveness
+    from moderation.items import liveness
 
     liveness.heartbeat_stop()
 

@@ -160,7 +160,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 6, minimum=0)
 # A worker process announces itself alive in Redis every WORKER_HEARTBEAT_SECONDS; it counts as
 # dead once WORKER_HEARTBEAT_TTL_SECONDS pass without that, and every DEAD_WORKER_CHECK_SECONDS
-# a beat job queues the items it held again (moderation/liveness.py). A dead worker's item is
+# a beat job queues the items it held again (moderation/items/liveness.py). A dead worker's item is
 # so final within TTL + check interval + one analysis: about a minute by default.
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
 WORKER_HEARTBEAT_TTL_SECONDS = env_int("WORKER_HEARTBEAT_TTL_SECONDS", 30, minimum=1)
@@ -261,13 +261,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
     "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
     # A run that waited behind a backlog longer than the interval is dropped: the next one is due.
-    "release-dead-images": {
-        "task": "moderation.tasks.release_dead_images",
-        "schedule": DEAD_WORKER_CHECK_SECONDS,
-        "options": {"expires": DEAD_WORKER_CHECK_SECONDS},
-    },
-    "release-dead-feedback": {
-        "task": "feedback.tasks.release_dead_feedback",
+    "release-dead-items": {
+        "task": "moderation.tasks.release_dead_items",
         "schedule": DEAD_WORKER_CHECK_SECONDS,
         "options": {"expires": DEAD_WORKER_CHECK_SECONDS},
     },
@@ -290,6 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The application's errors (project/errors.py) become answers in one place.
+    "EXCEPTION_HANDLER": "project.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vakt API",

@@ -66,7 +66,7 @@ def offline_review() -> Iterator[None]:
     with (
         mock.patch("moderation.tasks.analyze_image.delay"),
         mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+        mock.patch("moderation.images.services.get_image_analyzer", return_value=ReviewAnalyzer()),
     ):
         yield
 

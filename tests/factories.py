@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from moderation.analyzers.base import ImageAnalysis, ModerationLabel
+from moderation.images.analyzers.base import ImageAnalysis, ModerationLabel
 from moderation.models import MODERATORS_GROUP
 
 

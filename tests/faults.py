@@ -15,7 +15,7 @@ from typing import Any
 from celery import current_task
 from django.db import connection
 
-from moderation.analyzers.base import ImageAnalysis, ImageSource, ModerationLabel
+from moderation.images.analyzers.base import ImageAnalysis, ImageSource, ModerationLabel
 from project.files import PrivateFileSystemStorage
 
 # Folder shared by the test and its workers (env var, set by the test for its workers).

@@ -11,7 +11,11 @@ os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/14")
 
 from project.settings import *  # noqa: F403
-from project.settings import STORAGES
+from project.settings import INSTALLED_APPS, STORAGES
+
+# A content kind that exists only in the tests (tests/kinds): its table; the kind itself is
+# registered with the core by a fixture, only for the tests that use it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kinds"]
 
 # Hashing passwords at full cost slows every login in the suite for nothing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,8 +27,8 @@ from botocore.exceptions import (
 from botocore.stub import ANY, Stubber
 from PIL import Image
 
-from moderation.analyzers.aws import MAX_IMAGE_BYTES, RekognitionAnalyzer
-from moderation.analyzers.base import (
+from moderation.images.analyzers.aws import MAX_IMAGE_BYTES, RekognitionAnalyzer
+from moderation.images.analyzers.base import (
     AnalyzerError,
     ImageAnalysis,
     ImageAnalyzer,

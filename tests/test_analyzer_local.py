@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from moderation.analyzers.base import AnalyzerError, ImageSource
-from moderation.analyzers.local import LocalImageAnalyzer
+from moderation.images.analyzers.base import AnalyzerError, ImageSource
+from moderation.images.analyzers.local import LocalImageAnalyzer
 from tests.factories import image_bytes
 
 

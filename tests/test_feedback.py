@@ -26,7 +26,7 @@ from feedback.analyzers.base import (
 )
 from feedback.models import Feedback
 from moderation.models import AuditEvent, ItemStatus, ReviewItem
-from moderation.selectors import policy_current
+from moderation.policy.selectors import policy_current
 from tests.factories import make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_unsupported_language_goes_to_review_naming_it(
     assert feedback.reasons[0]["params"] == {"language": "fi"}
     assert "'fi'" in feedback.reasons[0]["detail"]
     assert feedback.route == ""  # filed once a person decides
-    assert ReviewItem.objects.get(feedback=feedback).reason == "language"
+    assert ReviewItem.objects.get(item_id=feedback.id).reason == "language"
 
 
 def test_uncertain_sentiment_goes_to_review(analyzer: Callable[..., FakeTextAnalyzer]) -> None:
@@ -193,7 +193,7 @@ def test_throttling_is_retried_by_the_task(
     settings.ANALYSIS_MAX_RETRIES = 2
     fake = analyzer(TransientAnalyzerError("ThrottlingException"))
     feedback = services.feedback_create(text=TEXT, author=None)
-    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+    with mock.patch("moderation.items.tasks.backoff_seconds", return_value=0):
         analyze_feedback.apply(args=(str(feedback.id),))
     feedback.refresh_from_db()
     assert len(fake.calls) == 3

@@ -25,8 +25,8 @@ from feedback.analyzers.base import (
 )
 from feedback.analyzers.local import LocalTextAnalyzer
 from feedback.models import Feedback
-from moderation import reviews
 from moderation.models import ItemStatus, ReviewItem
+from moderation.review import services as reviews
 from tests.factories import make_moderator
 from tests.test_feedback import HAPPY, FakeTextAnalyzer, read_document
 from tests.test_feedback import analyzer as analyzer  # the fixture, shared
@@ -56,7 +56,7 @@ def _no_broker() -> Iterator[None]:
 
 
 def approve(feedback: Feedback, sentiment: str | None = None) -> None:
-    entry = ReviewItem.objects.get(feedback=feedback)
+    entry = ReviewItem.objects.get(item_id=feedback.id)
     moderator = make_moderator()
     reviews.review_claim(review_id=entry.id, moderator=moderator)
     reviews.review_decide(

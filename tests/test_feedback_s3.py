@@ -90,7 +90,7 @@ def test_throttled_comprehend_is_retried_by_the_task(
     answer_english(comprehend)
     feedback = services.feedback_create(text=TEXT, author=None)
 
-    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+    with mock.patch("moderation.items.tasks.backoff_seconds", return_value=0):
         analyze_feedback.apply(args=(str(feedback.id),))
 
     feedback = Feedback.objects.get(id=feedback.id)

@@ -18,7 +18,7 @@ from feedback import filing
 from feedback import services as feedback_services
 from feedback.models import Feedback
 from feedback.tasks import discard_document
-from moderation import services
+from moderation.images import services
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from moderation.tasks import tidy_image_files
 from tests.factories import make_moderator, make_user, upload_file
@@ -64,7 +64,7 @@ def image_in_review() -> tuple[ReviewItem, ImageUpload]:
     image = services.image_upload_create(owner=make_user(), upload=upload_file())
     services.image_analyze(image_id=image.id)
     image.refresh_from_db()
-    return ReviewItem.objects.get(image=image), image
+    return ReviewItem.objects.get(item_id=image.id), image
 
 
 def decide(moderator: User, entry: ReviewItem, decision: str = "approve") -> Any:
@@ -137,19 +137,19 @@ def test_a_failed_delete_after_approval_keeps_the_decision_and_a_task_finishes_t
 def test_undoing_an_approval_moves_the_file_back_once(
     media: Path, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    from moderation import reviews
+    from moderation.review import bulk
 
     entry, image = image_in_review()
     moderator = make_moderator()
     with django_capture_on_commit_callbacks(execute=True):
-        result = reviews.review_bulk_decide(
+        result = bulk.review_bulk_decide(
             review_ids=[entry.id], moderator=moderator, decision="approve", reason="ok"
         )
     assert copies(media, image.id) == [f"images/approved/{image.id}.jpg"]
 
     with django_capture_on_commit_callbacks(execute=True):
         assert result.action is not None
-        reviews.review_bulk_undo(bulk_id=result.action.id, moderator=moderator)
+        bulk.review_bulk_undo(bulk_id=result.action.id, moderator=moderator)
 
     image.refresh_from_db()
     assert image.status == ItemStatus.IN_REVIEW
@@ -172,7 +172,7 @@ def test_a_sentiment_change_that_fails_to_commit_keeps_the_document_where_the_ro
 ) -> None:
     feedback = filed_feedback()
     with (
-        mock.patch("moderation.pipeline.audit_action", side_effect=DatabaseError("gone")),
+        mock.patch("moderation.items.pipeline.audit_action", side_effect=DatabaseError("gone")),
         pytest.raises(DatabaseError),
         django_capture_on_commit_callbacks(execute=True),
     ):

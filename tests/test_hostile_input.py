@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from feedback.models import MAX_TEXT_CHARS, Feedback
-from moderation import services
+from moderation.images import services
 from moderation.models import ImageUpload, ItemStatus, ReviewItem
 from tests.factories import ReviewAnalyzer, make_moderator, make_user
 from tests.test_reviews import queued_feedback
@@ -52,7 +52,7 @@ def _offline(settings: Any) -> Iterator[None]:
     with (
         mock.patch("moderation.tasks.analyze_image.delay"),
         mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+        mock.patch("moderation.images.services.get_image_analyzer", return_value=ReviewAnalyzer()),
     ):
         yield
 
@@ -555,7 +555,7 @@ def test_decide_form_never_crashes_and_never_decides_on_bad_input(
         and (sentiment in sentiments or (decision == "reject" and not sentiment))
     )
     assert (entry.resolved_at is not None) == valid
-    feedback = Feedback.objects.get(review=entry)
+    feedback = Feedback.objects.get(id=entry.item_id)
     assert feedback.sentiment in ("", *sentiments)
     if not valid:
         assert feedback.status == ItemStatus.IN_REVIEW

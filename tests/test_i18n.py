@@ -23,11 +23,12 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from feedback.models import Feedback
-from moderation import reasons, reviews
 from moderation.i18n import language_name
 from moderation.management.commands.compiletranslations import compile_catalogs
 from moderation.models import ImageUpload, ItemStatus, UserPreference
-from moderation.policy import Reason
+from moderation.policy.engine import Reason
+from moderation.review import notify, reasons
+from moderation.review import services as reviews
 from tests.conftest import ROOT, clean_env, run_manage
 from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_feedback, queued_image
@@ -258,7 +259,7 @@ def test_the_submitter_gets_the_email_in_their_own_language(
             {"decision": "reject", "reason": "violence", "note": "Nei."},
         )
     assert decided.status_code == 302
-    assert ImageUpload.objects.get(review=entry).status == ItemStatus.REJECTED
+    assert ImageUpload.objects.get(id=entry.item_id).status == ItemStatus.REJECTED
     [email] = mail.outbox
     assert email.to == ["kari@example.com"]
     assert email.subject == "Bildet ditt ble ikke godtatt"
@@ -396,7 +397,7 @@ def test_codes_and_languages_have_names_and_unknown_ones_stay_readable() -> None
 @pytest.mark.django_db
 def test_item_page_says_below_for_uncertain_sentiment_and_shows_the_translation() -> None:
     entry = queued_feedback()
-    Feedback.objects.filter(review=entry).update(
+    Feedback.objects.filter(id=entry.item_id).update(
         language="nb", redacted_text="Varene kom fram, tror jeg", reasons=[LEGACY_SENTIMENT],
         translation="The goods arrived, I think", translation_source="no",
     )  # fmt: skip
@@ -408,7 +409,7 @@ def test_item_page_says_below_for_uncertain_sentiment_and_shows_the_translation(
     assert 'lang="en">The goods arrived, I think</blockquote>' in page
     assert "Machine translation from Norwegian bokmål to English" in page
 
-    Feedback.objects.filter(review=entry).update(translation="")
+    Feedback.objects.filter(id=entry.item_id).update(translation="")
     page = client.get(f"/review/{entry.id}/").content.decode()
     assert "with-translation" not in page and "Machine translation" not in page
 
@@ -449,8 +450,8 @@ def test_a_reason_code_added_by_an_admin_reads_as_words(settings: Any) -> None:
     page = client_for(make_moderator()).get(f"/review/{entry.id}/").content.decode()
     assert '<option value="self_harm">2. Self harm</option>' in page
     with translation.override("nb"):
-        subject, body = reviews.decision_email(
-            feedback=True, approved=False, item_id="42", reason="self_harm", note=""
+        subject, body = notify.decision_email(
+            kind="feedback", approved=False, item_id="42", reason="self_harm", note=""
         )
     assert subject == "Tilbakemeldingen din ble ikke godtatt"
     assert body == "Tilbakemeldingen din ble ikke godtatt (42).\nÅrsak: self harm"

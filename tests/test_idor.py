@@ -21,8 +21,9 @@ from rest_framework.authtoken.models import Token
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation import reviews, services
+from moderation.images import services
 from moderation.models import AuditEvent, BulkAction, ImageUpload, ItemStatus, ReviewItem
+from moderation.review import bulk
 from tests.factories import ReviewAnalyzer, make_moderator, make_user, upload_file
 from tests.routes import Route, all_routes
 
@@ -41,7 +42,7 @@ def _offline() -> Iterator[None]:
     with (
         mock.patch("moderation.tasks.analyze_image.delay"),
         mock.patch("feedback.tasks.analyze_feedback.delay"),
-        mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+        mock.patch("moderation.images.services.get_image_analyzer", return_value=ReviewAnalyzer()),
     ):
         yield
 
@@ -73,11 +74,11 @@ def world() -> World:
     Feedback.objects.filter(id=feedback.id).update(
         status=ItemStatus.IN_REVIEW, redacted_text=SECRET_TEXT, sentiment="neutral"
     )
-    feedback_entry = ReviewItem.objects.create(kind="feedback", feedback=feedback, reason="x")
+    feedback_entry = ReviewItem.objects.create(kind="feedback", item_id=feedback.id, reason="x")
     batch = services.image_upload_create(owner=owner, upload=upload_file(name=SECRET_NAME))
     services.image_analyze(image_id=batch.id)
-    bulk_entry = ReviewItem.objects.get(image=batch)
-    result = reviews.review_bulk_decide(
+    bulk_entry = ReviewItem.objects.get(item_id=batch.id)
+    result = bulk.review_bulk_decide(
         review_ids=[bulk_entry.id], moderator=moderator, decision="reject", reason="violence"
     )
     assert result.action is not None
@@ -86,7 +87,7 @@ def world() -> World:
         other=make_user(),
         moderator=moderator,
         approved=ImageUpload.objects.get(id=approved.id),
-        image_entry=ReviewItem.objects.get(image=queued),
+        image_entry=ReviewItem.objects.get(item_id=queued.id),
         feedback=Feedback.objects.get(id=feedback.id),
         feedback_entry=feedback_entry,
         bulk=result.action,
@@ -221,7 +222,7 @@ def test_other_submitters_and_anonymous_users_are_refused(world: World, name: st
 def test_the_owner_of_a_quarantined_image_gets_its_data_not_its_file(
     world: World, name: str
 ) -> None:
-    image = world.image_entry.image
+    image = world.image_entry.item
     assert image is not None
     path = ROUTE_BY_NAME[name].path({"image_id": image.id})
     status = signed_in(world.owner).get(path).status_code

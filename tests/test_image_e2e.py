@@ -12,8 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from moderation import services
+from moderation.images import services
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, Policy, PolicyBand
+from moderation.policy import services as policy_services
 from project.celery import app as celery_app
 from tests.conftest import wait_until_decided
 from tests.factories import image_bytes, make_user
@@ -73,7 +74,7 @@ def test_policy_decides_in_the_worker_and_duplicates_are_not_analysed_twice(
 ) -> None:
     # A policy that sends anything with an Explicit score to review.
     v1 = Policy.objects.get(version=1)
-    services.policy_publish(
+    policy_services.policy_publish(
         bands=[PolicyBand(category="Explicit", review_at=0, reject_at=100)],
         default_review_at=v1.default_review_at,
         default_reject_at=v1.default_reject_at,

@@ -13,8 +13,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from moderation import services
-from moderation.analyzers.base import (
+from moderation.images import services
+from moderation.images.analyzers.base import (
     AnalyzerError,
     ImageAnalysis,
     ImageSource,
@@ -46,7 +46,7 @@ class FakeAnalyzer:
 
 @pytest.fixture
 def analyzer() -> Iterator[Callable[..., FakeAnalyzer]]:
-    with mock.patch("moderation.services.get_image_analyzer") as get:
+    with mock.patch("moderation.images.services.get_image_analyzer") as get:
 
         def install(*script: tuple[ModerationLabel, ...] | Exception) -> FakeAnalyzer:
             fake = FakeAnalyzer(list(script))
@@ -161,7 +161,7 @@ def test_uncertain_image_goes_to_the_review_queue(
     image.refresh_from_db()
     assert image.status == ItemStatus.IN_REVIEW
     assert image.decided_by == "" and image.decided_at is None
-    entry = ReviewItem.objects.get(image=image)
+    entry = ReviewItem.objects.get(item_id=image.id)
     assert (entry.kind, entry.reason, entry.priority) == ("image", "Weapons", 70.0)
     assert image.file_key.startswith("quarantine/")
 
@@ -178,7 +178,7 @@ def test_final_analyzer_error_sends_to_review_never_approves(
     assert image.status == ItemStatus.IN_REVIEW
     assert "InvalidImageFormatException" in image.error
     assert image.reasons[0]["label"] == "analysis_error"
-    assert ReviewItem.objects.get(image=image).reason == "error"
+    assert ReviewItem.objects.get(item_id=image.id).reason == "error"
     assert AuditEvent.objects.get(item_id=image.id).to_status == "in_review"
 
 
@@ -201,7 +201,7 @@ def test_throttling_is_retried_then_succeeds(
     fake = analyzer(throttled, throttled, (ModerationLabel("Alcohol", 10.0),))
     image = upload(queued)
 
-    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+    with mock.patch("moderation.items.tasks.backoff_seconds", return_value=0):
         analyze_image.apply(args=(str(image.id),))
 
     image.refresh_from_db()
@@ -217,7 +217,7 @@ def test_retries_exhausted_goes_to_review_with_the_error(
     fake = analyzer(TransientAnalyzerError("ThrottlingException: Rate exceeded"))
     image = upload(queued)
 
-    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+    with mock.patch("moderation.items.tasks.backoff_seconds", return_value=0):
         analyze_image.apply(args=(str(image.id),))
 
     image.refresh_from_db()

@@ -11,8 +11,8 @@ import pytest
 from botocore.stub import Stubber
 from django.test import Client
 
-from moderation import services
-from moderation.analyzers.aws import RekognitionAnalyzer
+from moderation.images import services
+from moderation.images.analyzers.aws import RekognitionAnalyzer
 from moderation.models import ItemStatus
 from tests.conftest import S3_BUCKET, s3_keys
 from tests.factories import make_moderator, make_user, upload_file
@@ -26,7 +26,7 @@ def rekognition(s3: Any) -> Iterator[tuple[RekognitionAnalyzer, Stubber]]:
     analyzer = RekognitionAnalyzer(client=boto3.client("rekognition", region_name="eu-west-1"))
     with (
         Stubber(analyzer.client) as stubber,
-        mock.patch("moderation.services.get_image_analyzer", return_value=analyzer),
+        mock.patch("moderation.images.services.get_image_analyzer", return_value=analyzer),
         mock.patch("moderation.tasks.analyze_image.delay"),
     ):
         yield analyzer, stubber
@@ -112,7 +112,7 @@ def test_throttling_is_retried_by_the_task_then_succeeds(
         "detect_moderation_labels", {"ModerationLabels": [], "ModerationModelVersion": "7.0"}
     )
 
-    with mock.patch("moderation.tasks.backoff_seconds", return_value=0):
+    with mock.patch("moderation.items.tasks.backoff_seconds", return_value=0):
         analyze_image.apply(args=(str(image.id),))
 
     image.refresh_from_db()

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile, PngImagePlugin
 
-from moderation.images import (
+from moderation.images.processing import (
     MAX_SIDE,
     NOT_AN_IMAGE,
     POLYGLOT,

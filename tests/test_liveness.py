@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation import liveness, pipeline, services
+from moderation.images import services
+from moderation.items import liveness, pipeline
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from tests.conftest import clean_env, run_manage
 from tests.factories import image_bytes, make_user, upload_file
@@ -38,7 +39,7 @@ def queued() -> Iterator[mock.MagicMock]:
 
 @pytest.fixture
 def analyzer() -> Iterator[Callable[..., FakeAnalyzer]]:
-    with mock.patch("moderation.services.get_image_analyzer") as get:
+    with mock.patch("moderation.images.services.get_image_analyzer") as get:
 
         def install(*script: Any) -> FakeAnalyzer:
             get.return_value = fake = FakeAnalyzer(list(script))
@@ -147,7 +148,7 @@ def test_a_slow_living_worker_is_never_robbed(
     # A duplicate message does not wait for it (the liveness job covers its death) ...
     assert pipeline.item_lease_wait(ImageUpload, image.id) is None
     # ... and neither the liveness job nor the re-queue job touches it.
-    assert services.images_release_dead() == 0
+    assert pipeline.items_release_dead(kind="image") == 0
     assert services.images_requeue_pending() == 0
     queued.assert_not_called()
 
@@ -183,7 +184,7 @@ def test_the_liveness_job_queues_again_only_the_items_of_dead_holders(
     queued.reset_mock()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.images_release_dead() == 1
+        assert pipeline.items_release_dead(kind="image") == 1
 
     assert len(callbacks) == 1  # published only once the release committed
     queued.assert_called_once_with(str(orphan.id))
@@ -193,7 +194,7 @@ def test_the_liveness_job_queues_again_only_the_items_of_dead_holders(
     assert ImageUpload.objects.get(id=busy.id).analysis_holder == alive
     assert ImageUpload.objects.get(id=free.id).analysis_token is None
     # A second run (or a second beat) finds nothing left to do.
-    assert services.images_release_dead() == 0
+    assert pipeline.items_release_dead(kind="image") == 0
 
 
 def test_a_late_answer_from_a_worker_thought_dead_loses_cleanly(
@@ -209,7 +210,7 @@ def test_a_late_answer_from_a_worker_thought_dead_loses_cleanly(
         late = pipeline.item_claim(ImageUpload, image.id)
     assert late is not None
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.images_release_dead() == 1
+        assert pipeline.items_release_dead(kind="image") == 1
     winner = services.image_analyze(image_id=image.id)  # the re-queued message, elsewhere
     assert winner is not None and winner.status == ItemStatus.IN_REVIEW
 
@@ -221,7 +222,7 @@ def test_a_late_answer_from_a_worker_thought_dead_loses_cleanly(
     image.refresh_from_db()
     assert image.status == ItemStatus.IN_REVIEW
     assert AuditEvent.objects.filter(item_id=image.id).count() == 1
-    assert ReviewItem.objects.filter(image=image).count() == 1
+    assert ReviewItem.objects.filter(kind="image", item_id=image.id).count() == 1
 
 
 def test_an_item_whose_every_attempt_was_interrupted_goes_to_review(
@@ -233,12 +234,12 @@ def test_an_item_whose_every_attempt_was_interrupted_goes_to_review(
     lease(image, holders(False), attempts=3)
     queued.reset_mock()
 
-    assert services.images_release_dead() == 1
+    assert pipeline.items_release_dead(kind="image") == 1
 
     image.refresh_from_db()
     assert image.status == ItemStatus.IN_REVIEW  # never approved on an error
     assert image.error.startswith("analysis interrupted 3 times")
-    assert ReviewItem.objects.filter(image=image, reason="error").exists()
+    assert ReviewItem.objects.filter(kind="image", item_id=image.id, reason="error").exists()
     queued.assert_not_called()
 
 
@@ -261,7 +262,7 @@ def test_the_liveness_job_frees_feedback_too(
         lease(message, holders(False))
         delay.reset_mock()
         with django_capture_on_commit_callbacks(execute=True):
-            assert feedback_services.feedback_release_dead() == 1
+            assert pipeline.items_release_dead(kind="feedback") == 1
     delay.assert_called_once_with(str(message.id))
 
 

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from feedback.analyzers.base import SENTIMENTS, SentimentScores, TextAnalysis, ToxicityLabel
 from feedback.policy import decide_feedback
-from moderation.analyzers.base import ModerationLabel
+from moderation.images.analyzers.base import ModerationLabel
 from moderation.models import AuditEvent, ItemStatus, Policy, PolicyBand
-from moderation.policy import Band, PolicySnapshot, decide
-from moderation.selectors import policy_current
-from moderation.taxonomy import PARENTS, TOP_LEVEL
+from moderation.policy.engine import Band, PolicySnapshot, decide
+from moderation.policy.selectors import policy_current
+from moderation.policy.taxonomy import PARENTS, TOP_LEVEL
 
 POLICY = PolicySnapshot(
     version=3,
@@ -177,7 +177,7 @@ def test_database_refuses_a_band_out_of_order() -> None:
 
 @pytest.mark.django_db
 def test_every_publish_is_a_new_version_and_old_ones_stay() -> None:
-    from moderation.services import policy_publish
+    from moderation.policy.services import policy_publish
 
     v1 = Policy.objects.get(version=1)
     bands = [
@@ -198,7 +198,7 @@ def test_every_publish_is_a_new_version_and_old_ones_stay() -> None:
 
 @pytest.mark.django_db
 def test_publish_refuses_a_bad_band_and_writes_nothing() -> None:
-    from moderation.services import policy_publish
+    from moderation.policy.services import policy_publish
 
     with pytest.raises(ValidationError):
         policy_publish(

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from moderation import services
-from moderation.analyzers.base import ModerationLabel
+from moderation.images import services
+from moderation.images.analyzers.base import ModerationLabel
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, Policy
-from moderation.policy import Band, decide
-from moderation.replay import replay_preview
-from moderation.selectors import policy_current
+from moderation.policy.engine import Band, decide
+from moderation.policy.replay import replay_preview
+from moderation.policy.selectors import policy_current
 from moderation.tasks import analyze_image
 from tests.factories import make_user, upload_file
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from moderation import reviews, selectors
 from moderation.models import ReviewItem, ReviewQueueCount
-from moderation.queue_counts import queue_counts_rebuild
-from moderation.selectors import QueueFilters
+from moderation.review import bulk, selectors
+from moderation.review import services as reviews
+from moderation.review.counts import queue_counts_rebuild
+from moderation.review.selectors import QueueFilters
+from project.errors import Conflict
 from tests.factories import make_moderator
 from tests.test_reviews import queued_feedback, queued_image
 
@@ -40,12 +42,12 @@ def test_counters_follow_queueing_deciding_undoing_and_deleting() -> None:
     )
     assert counters() == {("image", "Weapons"): 1, ("feedback", "language"): 1}
 
-    bulk = reviews.review_bulk_decide(
+    result = bulk.review_bulk_decide(
         review_ids=[second.id], moderator=moderator, decision="reject", reason="violence"
     )
-    assert bulk.action is not None
+    assert result.action is not None
     assert counters() == {("feedback", "language"): 1}
-    reviews.review_bulk_undo(bulk_id=bulk.action.id, moderator=moderator)
+    bulk.review_bulk_undo(bulk_id=result.action.id, moderator=moderator)
     assert counters() == {("image", "Weapons"): 1, ("feedback", "language"): 1}
 
     ReviewItem.objects.get(id=third.id).delete()
@@ -59,7 +61,7 @@ def test_a_lost_decision_race_leaves_the_counters_alone() -> None:
     ada, bob = make_moderator(), make_moderator()
     reviews.review_claim(review_id=entry.id, moderator=ada)
 
-    with pytest.raises(reviews.ReviewConflict):
+    with pytest.raises(Conflict):
         reviews.review_decide(review_id=entry.id, moderator=bob, decision="approve", reason="ok")
     assert counters() == {("image", "Weapons"): 1}
 

@@ -22,8 +22,10 @@ from django.utils import timezone
 from feedback import filing
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation import retention, reviews, services
+from moderation.images import services
+from moderation.items import retention
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
+from moderation.review import services as reviews
 from moderation.tasks import purge_rejected
 from tests.conftest import clean_env, run_manage, s3_keys
 from tests.factories import make_moderator, make_user, upload_file
@@ -74,7 +76,7 @@ def image_in(django_capture_on_commit_callbacks: Any) -> Callable[..., ImageUplo
             reason = "ok" if decision == "approve" else "violence"
             with django_capture_on_commit_callbacks(execute=True):
                 reviews.review_decide(
-                    review_id=ReviewItem.objects.get(image=image).id,
+                    review_id=ReviewItem.objects.get(item_id=image.id).id,
                     moderator=moderator,
                     decision=decision,
                     reason=reason,
@@ -106,7 +108,7 @@ def feedback_in(status: str, author: User | None = None, age: timedelta = LONG_A
     if final:
         Feedback.objects.filter(id=feedback.id).update(route=filing.file_document(feedback))
     if status == ItemStatus.IN_REVIEW:
-        ReviewItem.objects.create(kind="feedback", feedback=feedback, reason="sentiment")
+        ReviewItem.objects.create(kind="feedback", item_id=feedback.id, reason="sentiment")
     feedback.refresh_from_db()
     return feedback
 
@@ -130,7 +132,7 @@ def test_old_rejected_content_is_purged_and_rows_and_audit_stay(
 
     report = retention.rejected_purge()
 
-    assert (report.images, report.feedback, report.failed) == (1, 1, 0)
+    assert (report.by_kind["image"], report.by_kind["feedback"], report.failed) == (1, 1, 0)
     assert keys() == sorted(set(before) - {old.file_key, old_text.route})
     for kept in (recent, approved, waiting):
         assert kept.file_key in keys()
@@ -158,14 +160,14 @@ def test_old_rejected_content_is_purged_and_rows_and_audit_stay(
 
     # Idempotent: a second run finds nothing and records nothing.
     again = retention.rejected_purge()
-    assert (again.images, again.feedback) == (0, 0)
+    assert (again.by_kind["image"], again.by_kind["feedback"]) == (0, 0)
     assert AuditEvent.objects.filter(action="purge").count() == 2
 
 
 def test_purging_goes_in_batches(fs_keys: Keys, image_in: Callable[..., ImageUpload]) -> None:
     images = [image_in(ItemStatus.REJECTED) for _ in range(5)]
     report = retention.rejected_purge(batch_size=2)
-    assert report.images == 5
+    assert report.by_kind["image"] == 5
     assert not any(key.startswith("quarantine/") for key in fs_keys())
     assert ImageUpload.objects.filter(id__in=[i.id for i in images], purged_at=None).count() == 0
 
@@ -174,7 +176,7 @@ def test_a_file_already_gone_is_still_marked_purged(image_in: Callable[..., Imag
     # As after a crash between deleting the file and updating the row.
     image = image_in(ItemStatus.REJECTED)
     default_storage.delete(image.file_key)
-    assert retention.rejected_purge().images == 1
+    assert retention.rejected_purge().by_kind["image"] == 1
     image.refresh_from_db()
     assert image.file_key == "" and image.purged_at is not None
 
@@ -192,13 +194,13 @@ def test_a_storage_failure_leaves_the_item_for_the_next_run(
 
     with mock.patch.object(type(default_storage._wrapped), "delete", side_effect=flaky):  # type: ignore[attr-defined]
         report = retention.rejected_purge()
-    assert (report.images, report.failed) == (1, 1)
+    assert (report.by_kind["image"], report.failed) == (1, 1)
     assert f"could not purge rejected image {stuck.id}" in caplog.text
     stuck.refresh_from_db()
     assert stuck.purged_at is None and stuck.file_key in fs_keys()
     assert ImageUpload.objects.get(id=fine.id).purged_at is not None
 
-    assert retention.rejected_purge().images == 1  # the next run gets it
+    assert retention.rejected_purge().by_kind["image"] == 1  # the next run gets it
     assert stuck.file_key not in fs_keys()
 
 
@@ -345,8 +347,8 @@ def _deleting_an_account(
         assert text.entities == [] and text.key_phrases == [] and text.purged_at is not None
     assert not ImageUpload.objects.filter(id__in=gone).exists()
     assert not Feedback.objects.filter(id=gone_text).exists()
-    assert not ReviewItem.objects.filter(image_id__in=gone).exists()
-    assert not ReviewItem.objects.filter(feedback_id=gone_text).exists()
+    assert not ReviewItem.objects.filter(item_id__in=gone).exists()
+    assert not ReviewItem.objects.filter(item_id=gone_text).exists()
     assert (
         AuditEvent.objects.filter(
             item_id__in=[mine[ItemStatus.APPROVED].id, mine[ItemStatus.REJECTED].id]

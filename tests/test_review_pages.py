@@ -13,18 +13,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from feedback.models import Feedback
-from moderation import reviews
 from moderation.models import (
     AuditEvent,
     BulkAction,
     ImageUpload,
-    ItemKind,
     ItemStatus,
     ModeratorPreference,
     Policy,
     ReviewItem,
 )
-from moderation.queue_counts import queue_counts_rebuild
+from moderation.review import bulk
+from moderation.review import services as reviews
+from moderation.review.counts import queue_counts_rebuild
+from project.errors import Conflict
 from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_feedback, queued_image
 
@@ -54,7 +55,7 @@ def bulk_queue(n: int) -> None:
         for i in range(n)
     )  # fmt: skip
     ReviewItem.objects.bulk_create(
-        ReviewItem(kind=ItemKind.IMAGE, image=image, reason="Weapons", priority=70.0)
+        ReviewItem(kind="image", item_id=image.id, reason="Weapons", priority=70.0)
         for image in images
     )
     queue_counts_rebuild()  # bulk_create bypasses the counters' signals
@@ -130,7 +131,7 @@ def test_start_reviewing_hands_out_the_next_item_and_decide_and_next() -> None:
         f"/review/{first.id}/decide/", {"decision": "approve", "reason": "ok", "then": "next"}
     )
     assert decided["Location"] == f"/review/{second.id}/"
-    assert ImageUpload.objects.get(review=first).status == ItemStatus.APPROVED
+    assert ImageUpload.objects.get(id=first.item_id).status == ItemStatus.APPROVED
 
 
 def test_item_held_by_another_moderator_cannot_be_decided_from_the_page() -> None:
@@ -144,7 +145,7 @@ def test_item_held_by_another_moderator_cannot_be_decided_from_the_page() -> Non
         f"/review/{entry.id}/decide/", {"decision": "reject", "reason": "violence"}, follow=True
     )
     assert "Not decided: ada is reviewing this item." in response.content.decode()
-    assert ImageUpload.objects.get(review=entry).status == ItemStatus.IN_REVIEW
+    assert ImageUpload.objects.get(id=entry.item_id).status == ItemStatus.IN_REVIEW
 
 
 def test_blur_preference_is_per_moderator() -> None:
@@ -161,7 +162,7 @@ def test_blur_preference_is_per_moderator() -> None:
 def test_feedback_text_is_masked_and_revealing_it_is_audited() -> None:
     entry = queued_feedback()
     text = "Mail me at bob@example.com please"
-    Feedback.objects.filter(review=entry).update(
+    Feedback.objects.filter(id=entry.item_id).update(
         text=text,
         redacted_text="Mail me at [EMAIL] please",
         pii=[{"type": "EMAIL", "begin": 11, "end": 26, "confidence": 90.0}],
@@ -210,16 +211,16 @@ def test_bulk_approve_then_undo_puts_everything_back() -> None:
 def test_undo_is_only_for_a_short_while_and_only_for_its_moderator(settings: Any) -> None:
     entry = queued_image()
     ada, bob = make_moderator(), make_moderator()
-    result = reviews.review_bulk_decide(
+    result = bulk.review_bulk_decide(
         review_ids=[entry.id], moderator=ada, decision="reject", reason="violence"
     )
     assert result.action is not None
-    with pytest.raises(reviews.ReviewConflict):
-        reviews.review_bulk_undo(bulk_id=result.action.id, moderator=bob)
+    with pytest.raises(Conflict):
+        bulk.review_bulk_undo(bulk_id=result.action.id, moderator=bob)
     settings.REVIEW_UNDO_SECONDS = 0
-    with pytest.raises(reviews.ReviewConflict):
-        reviews.review_bulk_undo(bulk_id=result.action.id, moderator=ada)
-    assert ImageUpload.objects.get(review=entry).status == ItemStatus.REJECTED
+    with pytest.raises(Conflict):
+        bulk.review_bulk_undo(bulk_id=result.action.id, moderator=ada)
+    assert ImageUpload.objects.get(id=entry.item_id).status == ItemStatus.REJECTED
 
 
 def test_bulk_over_everything_in_a_filter() -> None:

@@ -47,7 +47,9 @@ def _app_in_the_test_transaction(settings: Any) -> Iterator[None]:
         with (
             mock.patch("moderation.tasks.analyze_image.delay"),
             mock.patch("feedback.tasks.analyze_feedback.delay"),
-            mock.patch("moderation.services.get_image_analyzer", return_value=ReviewAnalyzer()),
+            mock.patch(
+                "moderation.images.services.get_image_analyzer", return_value=ReviewAnalyzer()
+            ),
         ):
             yield
     finally:

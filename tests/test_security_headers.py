@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import reverse
 
 from feedback.models import Feedback
-from moderation import retention, reviews
+from moderation.items import retention
 from moderation.models import ImageUpload, ItemStatus, Policy
+from moderation.review import services as reviews
 from tests.conftest import clean_env, run_manage
 from tests.factories import image_bytes, make_moderator, make_user, upload_file
 from tests.test_policy_admin import form_data
@@ -104,7 +105,7 @@ def pages() -> tuple[dict[str, Client], list[tuple[str, str]]]:
     """Every kind of page, with content that renders bars, meters and htmx attributes."""
     image_entry = queued_image()
     feedback_entry = queued_feedback()
-    Feedback.objects.filter(review=feedback_entry).update(
+    Feedback.objects.filter(id=feedback_entry.item_id).update(
         redacted_text="Mail me at [EMAIL]",
         pii=[{"type": "EMAIL", "begin": 11, "end": 20, "confidence": 99.0}],
         sentiment_scores={"positive": 10.0, "negative": 70.0, "neutral": 15.0, "mixed": 5.0},
@@ -116,7 +117,7 @@ def pages() -> tuple[dict[str, Client], list[tuple[str, str]]]:
         review_id=decided.id, moderator=moderator, decision="reject", reason="violence"
     )
     admin = User.objects.create_superuser("root", "root@example.com", "pw-root-123")
-    owner = ImageUpload.objects.get(review=image_entry).owner
+    owner = ImageUpload.objects.get(id=image_entry.item_id).owner
     assert owner is not None
     clients = {
         "anonymous": Client(),
@@ -195,7 +196,7 @@ def test_htmx_is_configured_not_to_inject_styles_or_eval() -> None:
 
 def stored_image(status: str = ItemStatus.IN_REVIEW) -> ImageUpload:
     entry = queued_image()
-    image = ImageUpload.objects.get(review=entry)
+    image = ImageUpload.objects.get(id=entry.item_id)
     ImageUpload.objects.filter(id=image.id).update(status=status)
     image.refresh_from_db()
     return image
@@ -204,7 +205,7 @@ def stored_image(status: str = ItemStatus.IN_REVIEW) -> ImageUpload:
 def test_a_quarantined_file_is_served_inline_typed_by_the_server_and_never_cached() -> None:
     # A PNG sent as "evil.html" with an HTML type: the server decides what it is.
     upload = upload_file(image_bytes(fmt="PNG"), name="evil.html", content_type="text/html")
-    from moderation import services
+    from moderation.images import services
 
     image = services.image_upload_create(owner=make_user(), upload=upload)
     services.image_analyze(image_id=image.id)
@@ -224,7 +225,7 @@ def test_an_approved_file_may_be_cached_privately_for_a_while() -> None:
     entry = queued_image()
     moderator = make_moderator()
     reviews.review_decide(review_id=entry.id, moderator=moderator, decision="approve", reason="ok")
-    image = ImageUpload.objects.get(review=entry)
+    image = ImageUpload.objects.get(id=entry.item_id)
     assert image.owner is not None
     response = signed_in(image.owner).get(f"/images/{image.id}/file")
     assert response.status_code == 200
@@ -247,15 +248,15 @@ def test_a_purged_file_is_gone() -> None:
     reviews.review_decide(
         review_id=entry.id, moderator=make_moderator(), decision="reject", reason="violence"
     )
-    ImageUpload.objects.filter(review=entry).update(decided_at="2000-01-01T00:00:00Z")
-    assert retention.rejected_purge().images == 1
-    image = ImageUpload.objects.get(review=entry)
+    ImageUpload.objects.filter(id=entry.item_id).update(decided_at="2000-01-01T00:00:00Z")
+    assert retention.rejected_purge().by_kind["image"] == 1
+    image = ImageUpload.objects.get(id=entry.item_id)
     assert signed_in(make_moderator()).get(f"/images/{image.id}/file").status_code == 410
 
 
 def test_s3_files_redirect_to_a_presigned_url_that_fixes_the_headers(s3: Any) -> None:
     entry = queued_image()
-    image = ImageUpload.objects.get(review=entry)
+    image = ImageUpload.objects.get(id=entry.item_id)
     response = signed_in(make_moderator()).get(f"/images/{image.id}/file")
     assert response.status_code == 302
     assert response["Cache-Control"] == "private, no-store"

@@ -22,9 +22,14 @@ from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation import pipeline, reviews, services, stats, svg
+from moderation.images import services
+from moderation.items import pipeline
 from moderation.models import AnalysedItem, AuditEvent, ImageUpload, ItemStatus, ReviewItem
-from moderation.stats_views import day_label
+from moderation.review import bulk
+from moderation.review import services as reviews
+from moderation.stats import figures as stats
+from moderation.stats import svg
+from moderation.stats.views import day_label
 from tests.factories import image_bytes, make_moderator, make_user, upload_file
 
 pytestmark = pytest.mark.django_db
@@ -148,15 +153,15 @@ def build(spec: Spec, number: int, moderator: User) -> None:
         pipeline.item_decide(
             lease, outcome=spec.outcome, reasons=spec.reasons, policy_version=1, fields=fields
         )
-    entry = ReviewItem.objects.filter(**{spec.kind: item}).first()
+    entry = ReviewItem.objects.filter(kind=spec.kind, item_id=item.id).first()
     for index, (decision, _when) in enumerate(spec.decisions):
         assert entry is not None
         if index == 0 and spec.undo_at:
-            result = reviews.review_bulk_decide(
+            result = bulk.review_bulk_decide(
                 review_ids=[entry.id], moderator=moderator, decision=decision, reason="other"
             )
             assert result.action is not None
-            assert reviews.review_bulk_undo(bulk_id=result.action.id, moderator=moderator) == 1
+            assert bulk.review_bulk_undo(bulk_id=result.action.id, moderator=moderator) == 1
         else:
             reviews.review_decide(
                 review_id=entry.id, moderator=moderator, decision=decision, reason="other"
@@ -493,7 +498,7 @@ def bulk_data(n: int) -> None:
     )
     weapons = [reason("Weapons", "review", 70), reason(f"Label {n}", "reject", 99)]
     ReviewItem.objects.bulk_create(
-        ReviewItem(kind="image", image=img, reason="Weapons", resolved_at=img.decided_at)
+        ReviewItem(kind="image", item_id=img.id, reason="Weapons", resolved_at=img.decided_at)
         for img in images[n:]
     )
     AuditEvent.objects.bulk_create(

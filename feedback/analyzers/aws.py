@@ -43,7 +43,7 @@ from feedback.analyzers.base import (
 )
 from feedback.chunking import utf8_prefix, utf8_size
 from feedback.languages import NORDIC
-from moderation.analyzers.boto import aws_client, translated_errors
+from moderation.items.boto import aws_client, translated_errors
 
 # DetectDominantLanguage: "The maximum string size is 100 KB."
 LANGUAGE_TEXT_BYTES = 100_000

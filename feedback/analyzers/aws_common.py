@@ -11,7 +11,7 @@ from typing import Any
 from feedback.analyzers.base import AnalyzerError, Entity, SentimentScores, TransientAnalyzerError
 from feedback.chunking import chunk_spans
 from feedback.languages import iso639_1, norwegian_variant
-from moderation.analyzers.boto import is_transient
+from moderation.items.boto import is_transient
 
 UNKNOWN_LANGUAGE = "und"
 

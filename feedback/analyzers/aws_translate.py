@@ -27,7 +27,7 @@ from feedback.analyzers.base import (
 from feedback.chunking import chunk_spans
 from feedback.languages import translate_code
 from feedback.pii import find_pii, redact
-from moderation.analyzers.boto import aws_client, translated_errors
+from moderation.items.boto import aws_client, translated_errors
 
 TEXT_BYTES = 10_000
 TARGET_LANGUAGE = "en"

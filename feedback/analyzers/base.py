@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 # Errors are shared with the image analyzers: same retry and review rules.
-from moderation.analyzers.base import AnalyzerError, TransientAnalyzerError
+from moderation.items.errors import AnalyzerError, TransientAnalyzerError
 
 __all__ = [
     "AnalyzerError",

@@ -1,12 +1,14 @@
-"""Codes as words in the active language, for templates (see moderation/reasons.py)."""
+"""Codes as words in the active language, for templates (see moderation/review/reasons.py)."""
 
 from __future__ import annotations
 
 from django import template
 from django.conf import settings
 
-from moderation import i18n, reasons
-from moderation.models import ItemKind, ItemStatus
+from moderation import i18n
+from moderation.items.models import AuditSubject, ItemStatus
+from moderation.kinds import kind_label
+from moderation.review import reasons
 
 register = template.Library()
 
@@ -59,8 +61,11 @@ def language_choices() -> list[tuple[str, str]]:
 
 @register.filter
 def item_kind(kind: str) -> str:
-    """ "image" → "Image" ("Bilde" in Norwegian); a kind this version does not know as it is."""
-    return str(ItemKind(kind).label) if kind in ItemKind.values else str(kind)
+    """ "image" → "Image" ("Bilde" in Norwegian), from the kind's registration; an audit
+    subject that is no item ("policy"), by its name; an unknown kind as it is."""
+    if kind in AuditSubject.values:
+        return str(AuditSubject(kind).label)
+    return kind_label(kind)
 
 
 @register.filter

@@ -110,7 +110,7 @@ def test_sign_in_feedback_and_upload_pages_run_without_violations(
 def test_review_pages_run_without_violations(signed_in_page: SignIn, console: Console) -> None:
     image_entry = queued_image()
     feedback_entry = queued_feedback()
-    Feedback.objects.filter(review=feedback_entry).update(
+    Feedback.objects.filter(id=feedback_entry.item_id).update(
         redacted_text="Mail me at [EMAIL]",
         pii=[{"type": "EMAIL", "begin": 0, "end": 4, "confidence": 99.0}],
         sentiment_scores={"positive": 10.0, "negative": 70.0, "neutral": 15.0, "mixed": 5.0},

@@ -68,7 +68,7 @@ def queued_feedback(text: str, *, analysed: bool = True) -> ReviewItem:
         # The redacted copy is what the queue and the item show; unanalysed text has none.
         redacted_text=text if analysed else "",
     )
-    return ReviewItem.objects.create(kind="feedback", feedback=feedback, reason="<b>reason</b>")
+    return ReviewItem.objects.create(kind="feedback", item_id=feedback.id, reason="<b>reason</b>")
 
 
 def test_feedback_markup_is_shown_as_text_in_the_queue_and_the_item(

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from feedback.services import feedback_analyze_backlog
-from moderation.analyzers.base import TransientAnalyzerError
+from moderation.items.errors import TransientAnalyzerError
 
 
 class Command(BaseCommand):

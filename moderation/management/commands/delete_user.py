@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from moderation.retention import user_delete
+from moderation.items.retention import user_delete
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from moderation.retention import rejected_purge
+from moderation.items.retention import rejected_purge
+from moderation.kinds import kinds_all
 
 
 class Command(BaseCommand):
@@ -30,7 +31,10 @@ class Command(BaseCommand):
             self.stderr.write("--days must be 0 or more")
             raise SystemExit(2)
         report = rejected_purge(older_than_days=days, batch_size=max(1, options["batch_size"]))
+        counts = " and ".join(
+            f"{report.by_kind[kind.name]} {kind.count_label}" for kind in kinds_all()
+        )
         self.stdout.write(
-            f"purged {report.images} images and {report.feedback} feedback messages"
+            f"purged {counts}"
             + (f"; {report.failed} failed (see the log), retried next run" if report.failed else "")
         )

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.models import MODERATORS_GROUP
+from moderation.access import MODERATORS_GROUP
 
 # Known passwords are the point of a demo; the command refuses to run in production.
 DEMO_ACCOUNTS = (

@@ -1,0 +1,168 @@
+"""The feedback kind, as the moderation core sees it (moderation/kinds.py); registered in
+FeedbackConfig.ready."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from feedback import filing, services, tasks
+from feedback.analyzers.base import SentimentScores, TextAnalysis, ToxicityLabel
+from feedback.models import Feedback, Sentiment
+from feedback.policy import decide_feedback
+from moderation.items import pipeline
+from moderation.items.kind_base import KindBase
+from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
+from moderation.policy.engine import Decision, PolicySnapshot
+from project.errors import BadInput
+
+# What a purged message keeps: the decision and the scores, not a word of the text.
+CONTENT_CLEARED: Mapping[str, object] = {
+    "text": "",
+    "redacted_text": "",
+    "key_phrases": [],
+    "entities": [],
+    "route": "",
+}
+
+
+class FeedbackKind(KindBase):
+    name = Feedback.KIND
+    label = _("Feedback")
+    model = Feedback
+    count_label = "feedback messages"
+    owner_field = "author"
+    review_template = "review/kinds/feedback.html"
+    queue_template = "review/kinds/feedback_queue.html"
+    decision_template = "review/kinds/feedback_decision.html"
+    review_title = _("Review feedback")
+    content_cleared = CONTENT_CLEARED
+
+    def queue_analysis(self, item_id: uuid.UUID) -> None:
+        tasks.analyze_feedback.delay(str(item_id))
+
+    def analyse(self, item_id: uuid.UUID) -> object:
+        return services.feedback_analyze(feedback_id=item_id)
+
+    def analysis_gave_up(self, item_id: uuid.UUID, error: str) -> object:
+        return services.feedback_analysis_gave_up(feedback_id=item_id, error=error)
+
+    def stored_results(self, limit: int) -> Iterator[tuple[uuid.UUID, TextAnalysis]]:
+        rows = (
+            Feedback.objects.exclude(status=ItemStatus.PENDING)
+            .filter(error="")
+            .exclude(analyzer="")
+            .order_by("-created_at")
+            .values_list("id", "language", "language_confidence", "sentiment_scores", "toxicity")[
+                :limit
+            ]
+        )
+        for feedback_id, language, confidence, scores, toxicity in rows:
+            yield (
+                feedback_id,
+                TextAnalysis(
+                    language=language,
+                    language_confidence=confidence or 0.0,
+                    # Scores are stored only when the analyzer could judge the language.
+                    language_supported=scores is not None,
+                    scores=SentimentScores(**scores) if scores else None,
+                    toxicity=tuple(ToxicityLabel(t["name"], t["confidence"]) for t in toxicity),
+                    pii=(),
+                    key_phrases=(),
+                    entities=(),
+                    analyzer="replay",
+                    model_version="",
+                ),
+            )
+
+    def decide(self, result: TextAnalysis, policy: PolicySnapshot) -> Decision:
+        return decide_feedback(result, policy)
+
+    def decision_fields(self) -> Mapping[str, serializers.Field]:
+        return {"sentiment": serializers.ChoiceField(choices=Sentiment.values, required=False)}
+
+    def decision_check(
+        self, item: AnalysedItem, *, approve: bool, details: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        given = details.get("sentiment") or None
+        if given:
+            # Checked for rejections too: the sentiment is stored whatever the decision.
+            _check_sentiment(given)
+        if approve:
+            chosen = given or _feedback(item).sentiment
+            if not chosen:
+                raise BadInput(
+                    gettext(
+                        "sentiment is required to approve feedback the machine could not classify"
+                    ),
+                    field="sentiment",
+                )
+            given = chosen
+        return {"sentiment": given}
+
+    def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
+        feedback = _feedback(item)
+        sentiment = details.get("sentiment")
+        if sentiment and sentiment != feedback.sentiment:
+            feedback.sentiment = sentiment
+            feedback.sentiment_set_by = DecidedBy.MODERATOR
+        feedback.route = filing.file_document(feedback)
+        feedback.save(update_fields=["sentiment", "sentiment_set_by", "route"])
+
+    def on_undone(self, item: AnalysedItem) -> None:
+        route = _feedback(item).route
+        if route:
+            Feedback.objects.filter(id=item.id).update(route="")
+            transaction.on_commit(
+                lambda: filing.discard_document_soon(feedback_id=item.id, key=route)
+            )
+
+    def review_context(self, item: AnalysedItem, moderator: User) -> dict[str, Any]:
+        return {"sentiments": Sentiment.values}
+
+    def reveal(self, item: AnalysedItem, moderator: User) -> str:
+        feedback = _feedback(item)
+        pipeline.audit_action(
+            feedback, actor=moderator, action="reveal_pii", note=", ".join(feedback.pii_types)
+        )
+        return feedback.text
+
+    def decision_subject(self, *, approved: bool) -> str:
+        if approved:
+            return gettext("Your feedback was approved")
+        return gettext("Your feedback was not accepted")
+
+    def stored_keys(self, item: AnalysedItem) -> list[str]:
+        return [route] if (route := _feedback(item).route) else []
+
+    def purge_note(self, item: AnalysedItem) -> str:
+        route = _feedback(item).route
+        what = f"document {route} and text" if route else "text"
+        return f"{what} deleted"
+
+    def discard_stale_copy(self, item_id: uuid.UUID, key: str) -> bool:
+        return filing.discard_document(feedback_id=item_id, key=key)
+
+    def discard_stale_copy_later(self, item_id: uuid.UUID, key: str) -> None:
+        tasks.discard_document.delay(str(item_id), key)
+
+
+def _feedback(item: AnalysedItem) -> Feedback:
+    # The core hands a kind only its own items.
+    return cast(Feedback, item)
+
+
+def _check_sentiment(sentiment: str) -> None:
+    if sentiment not in Sentiment.values:
+        raise BadInput(
+            gettext("sentiment must be one of %(sentiments)s")
+            % {"sentiments": ", ".join(Sentiment.values)},
+            field="sentiment",
+        )

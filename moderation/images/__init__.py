@@ -1,0 +1,1 @@
+"""The image kind: uploads, their analyzers, their files, their pages and API."""

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from moderation.images import selectors, services
+from moderation.images.models import ImageUpload
+from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
+from project import api_errors, ratelimit
+from project.errors import NotFound
+from project.limits import upload_body_limit
+
+
+class UploadThrottle(BaseThrottle):
+    """The upload limit per user, shared with the web form."""
+
+    wait_seconds: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        # Only creating an upload costs storage and analysis; reading is not limited here.
+        if request.method != "POST":
+            return True
+        self.wait_seconds = ratelimit.hit(
+            scope="uploads", ident=str(request.user.pk), rate=settings.UPLOAD_RATE
+        )
+        return self.wait_seconds is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+class ImageListCreate(ListAPIView[ImageUpload]):
+    serializer_class = ImageSerializer
+    throttle_classes = [UploadThrottle]
+    # A declared body over this is refused before anything reads it (project/limits.py).
+    body_limit = (upload_body_limit, "image")
+
+    def get_queryset(self) -> QuerySet[ImageUpload]:
+        return selectors.image_list_for_owner(user=self.request.user)  # type: ignore[arg-type]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer},
+        responses={
+            202: ImageCreatedSerializer,
+            400: api_errors.FIELD_ERRORS,
+            401: api_errors.UNAUTHENTICATED,
+            413: api_errors.FIELD_ERRORS,
+            415: api_errors.detail("The body is not multipart/form-data."),
+            429: api_errors.RATE_LIMITED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        form = UploadSerializer(data=request.data)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        image = services.image_upload_create(
+            owner=request.user,  # type: ignore[arg-type]
+            upload=form.validated_data["image"],
+        )
+        return Response(ImageCreatedSerializer(image).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImageDetail(APIView):
+    @extend_schema(
+        responses={
+            200: ImageSerializer,
+            401: api_errors.UNAUTHENTICATED,
+            404: api_errors.NOT_FOUND,
+        }
+    )
+    def get(self, request: Request, image_id: uuid.UUID) -> Response:
+        image = selectors.image_get_for_user(user=request.user, image_id=image_id)
+        if image is None:
+            raise NotFound(gettext("Not found."))
+        return Response(ImageSerializer(image).data)

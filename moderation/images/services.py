@@ -1,0 +1,241 @@
+"""Writes of the image kind: every change of an image's state goes through here."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from moderation.images.analyzers import get_image_analyzer
+from moderation.images.analyzers.base import ImageAnalysis, ImageSource, ModerationLabel
+from moderation.images.models import ImageUpload
+from moderation.images.processing import process_upload
+from moderation.items import pipeline
+from moderation.items.errors import StorageError
+from moderation.items.models import ItemStatus
+from moderation.policy.engine import Decision, decide
+from moderation.policy.selectors import policy_current
+
+QUARANTINE = "quarantine"
+APPROVED_PREFIX = "images/approved"
+
+
+def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
+    """Validate, re-encode and store an upload in quarantine; analysis is queued on commit.
+
+    Raises `moderation.images.ImageRejected` for bad input, before anything is written.
+    """
+    processed = process_upload(
+        upload,
+        size=upload.size or 0,
+        max_bytes=settings.MAX_UPLOAD_BYTES,
+        max_pixels=settings.MAX_IMAGE_PIXELS,
+    )
+    image_id = uuid.uuid4()
+    stored = default_storage.save(
+        f"{QUARANTINE}/{image_id}.{processed.extension}", ContentFile(processed.content)
+    )
+    try:
+        with transaction.atomic():
+            image = ImageUpload.objects.create(
+                id=image_id,
+                owner=owner,
+                file_key=stored,
+                original_name=upload_display_name(upload.name),
+                content_type=processed.content_type,
+                sha256=processed.sha256,
+                size_bytes=len(processed.content),
+                width=processed.width,
+                height=processed.height,
+            )
+            transaction.on_commit(lambda: image_queue_analysis(image_id=image_id))
+    except BaseException:
+        # Nothing half-written: no row means no file either.
+        default_storage.delete(stored)
+        raise
+    return image
+
+
+def upload_display_name(name: str | None) -> str:
+    """The client's file name, for showing back to its owner only: never a storage key.
+
+    Django's multipart parser already drops directories and unprintable characters; uploads
+    can also come from other code, so the same rules hold here: the last path component, no
+    control or bidirectional-override characters (which can disguise "gpj.exe" as "exe.jpg"),
+    and at most 255 characters, keeping the end where the extension is."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable())
+    return "" if name in {".", ".."} else name[-255:]
+
+
+def image_queue_analysis(*, image_id: uuid.UUID) -> bool:
+    return pipeline.item_queue(kind=ImageUpload.KIND, item_id=image_id)
+
+
+def images_requeue_pending(*, limit: int = 500) -> int:
+    return pipeline.items_requeue_pending(kind=ImageUpload.KIND, limit=limit)
+
+
+def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:
+    """The labels of an identical image the same analyzer already saw: no second paid call."""
+    twin = (
+        ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
+        .exclude(id=image.id)
+        .exclude(status=ItemStatus.PENDING)
+        .order_by("created_at")
+        .first()
+    )
+    if twin is None:
+        return None
+    labels = tuple(
+        ModerationLabel(name=x["name"], confidence=x["confidence"], parent=x.get("parent") or "")
+        for x in twin.labels
+    )
+    return ImageAnalysis(
+        labels=labels,
+        analyzer=twin.analyzer,
+        model_version=twin.model_version,
+        extra={"reused_from": str(twin.id)},
+    )
+
+
+def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
+    """Analyse a pending image and let the policy decide. Idempotent: a decided image is left
+    alone (but for finishing its file move). Raises one of `pipeline.TRANSIENT_ERRORS` when
+    the work should be tried again later; every other failure sends the image to human
+    review. Never approves on an error."""
+    lease = pipeline.item_claim(ImageUpload, image_id)
+    if lease is None:
+        # Decided already (a re-delivered or duplicate message), or another worker holds it.
+        # If the decision's clean-up failed, this is its retry.
+        image_files_tidy(image_id=image_id)
+        return None
+    with pipeline.lease_released_on_error(lease):
+        image = lease.item
+        analyzer = get_image_analyzer()
+        policy = policy_current()
+
+        def analyse() -> ImageAnalysis:
+            reused = _analysis_reused(image, analyzer.name)
+            if reused is not None:
+                return reused
+            with default_storage.open(image.file_key, "rb") as stored:
+                content = stored.read()
+            source = ImageSource(
+                key=image.file_key,
+                content=content,
+                content_type=image.content_type,
+                s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+            )
+            return analyzer.analyze(source, min_confidence=policy.min_confidence)
+
+        analysis = pipeline.analyse_or_fail(lease, analyse)
+        if analysis is None:
+            return None
+        return _image_apply(lease, analysis, decide(analysis.labels, policy))
+
+
+def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
+    """Retries exhausted: the image waits for a person, with the error as its reason."""
+    lease = pipeline.item_claim(ImageUpload, image_id)
+    return pipeline.item_fail(lease, error) if lease else None
+
+
+def _image_apply(
+    lease: pipeline.Lease[ImageUpload], analysis: ImageAnalysis, decision: Decision
+) -> ImageUpload | None:
+    image = lease.item
+    file_key = image.file_key
+    if decision.outcome == ItemStatus.APPROVED:
+        # Copy first, switch the row, then delete the quarantined copy: a failure anywhere
+        # leaves the row pointing at a whole file, and the retry reuses the copy.
+        file_key = image_file_copy(image, image_file_key(image, approved=True))
+    reused = analysis.extra.get("reused_from")
+    decided = pipeline.item_decide(
+        lease,
+        outcome=decision.outcome,
+        reasons=[reason.as_dict() for reason in decision.reasons],
+        policy_version=decision.policy_version,
+        fields={
+            "labels": [label.as_dict() for label in analysis.labels],
+            "analyzer": analysis.analyzer,
+            "model_version": analysis.model_version,
+            "file_key": file_key,
+            "error": "",
+        },
+        note=f"labels reused from image {reused}" if reused else "",
+    )
+    # Whoever decided, the copy the row does not point at goes (a lost race leaves the file
+    # move to the winner; tidying is a no-op while the image is still pending).
+    image_files_tidy(image_id=image.id)
+    return decided
+
+
+def image_file_key(image: ImageUpload, *, approved: bool) -> str:
+    """Where the image's file lives in quarantine or once approved: one fixed key each, so a
+    retried move lands on the same key instead of a renamed second copy."""
+    name = image.file_key.rsplit("/", 1)[-1]
+    return f"{APPROVED_PREFIX}/{name}" if approved else f"{QUARANTINE}/{name}"
+
+
+def image_file_copy(image: ImageUpload, target: str) -> str:
+    """Copy the image's file to `target` and return it. A whole copy left there by an earlier
+    attempt is reused, a partial one replaced. Raises StorageError, to be retried."""
+    try:
+        if default_storage.exists(target):
+            if default_storage.size(target) == image.size_bytes:
+                return target
+            default_storage.delete(target)
+        with default_storage.open(image.file_key, "rb") as stored:
+            saved = default_storage.save(target, stored)
+    except Exception as exc:
+        raise StorageError(f"could not copy {image.file_key} to {target}: {exc}") from exc
+    if saved != target:
+        # Someone wrote the key meanwhile: keep theirs, drop ours, try again later.
+        default_storage.delete(saved)
+        raise StorageError(f"{target} appeared while copying {image.file_key}")
+    return target
+
+
+def image_files_tidy(*, image_id: uuid.UUID) -> bool:
+    """Delete the copy (quarantined or approved) that a decided image's row does not point at.
+    Returns whether there was an image to tidy; raises StorageError, to be retried.
+
+    The row stays locked meanwhile, so a moderator's decision (which moves the file the other
+    way) waits instead of seeing its new copy deleted. A pending image is left alone: a worker
+    may be moving its file."""
+    with transaction.atomic():
+        image = (
+            ImageUpload.objects.select_for_update()
+            .exclude(status=ItemStatus.PENDING)
+            .filter(id=image_id)
+            .first()
+        )
+        if image is None or not image.file_key:  # not decided, or its file was purged
+            return False
+        approved = image.file_key.startswith(f"{APPROVED_PREFIX}/")
+        stale = image_file_key(image, approved=not approved)
+        if stale != image.file_key:
+            try:
+                default_storage.delete(stale)
+            except Exception as exc:
+                raise StorageError(f"could not delete {stale}: {exc}") from exc
+    return True
+
+
+def image_file_move(image: ImageUpload, *, approved: bool) -> None:
+    """Inside a moderator's decision (or its undo): copy the file to its new place and point the
+    row at it; the old copy goes once the change has committed. A failed copy (StorageError)
+    undoes the change; one left over by a failed transaction is reused by the next attempt."""
+    old = image.file_key
+    new = image_file_copy(image, image_file_key(image, approved=approved))
+    ImageUpload.objects.filter(id=image.id).update(file_key=new)
+    image.file_key = new
+    transaction.on_commit(
+        lambda: pipeline.stale_copy_discard_soon(kind=image.KIND, item_id=image.id, key=old)
+    )

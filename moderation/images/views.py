@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseGone,
+    HttpResponseRedirect,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from moderation.images import selectors, services
+from moderation.items.models import ItemStatus
+from project import ratelimit
+from project.errors import AppError, web_error
+from project.limits import body_limit, upload_body_limit
+from project.security import FILE_POLICY
+
+
+@body_limit(upload_body_limit)
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        file = request.FILES.get("image")
+        wait = ratelimit.hit(scope="uploads", ident=str(request.user.pk), rate=settings.UPLOAD_RATE)
+        if wait is not None:
+            message = gettext("Too many uploads (limit %(rate)s); try again in %(seconds)s s.")
+            messages.error(request, message % {"rate": settings.UPLOAD_RATE, "seconds": wait})
+            page = render(request, "moderation/upload.html", _my_uploads(request), status=429)
+            return ratelimit.with_retry_after(page, wait)
+        if file is None:
+            messages.error(request, gettext("Choose an image to upload."))
+        else:
+            try:
+                services.image_upload_create(owner=request.user, upload=file)  # type: ignore[arg-type]
+            except AppError as exc:
+                problem = gettext("%(name)s: %(problem)s") % {"name": file.name, "problem": exc}
+                return web_error(request, exc, "upload", message=problem)
+            else:
+                message = gettext("%(name)s uploaded; it is being checked.")
+                messages.success(request, message % {"name": file.name})
+        return redirect("upload")
+    return render(request, "moderation/upload.html", _my_uploads(request))
+
+
+@login_required
+@require_GET
+def my_uploads(request: HttpRequest) -> HttpResponse:
+    """The "my uploads" grid alone, polled by the upload page while anything is pending."""
+    return render(request, "moderation/_my_uploads.html", _my_uploads(request))
+
+
+def _my_uploads(request: HttpRequest) -> dict[str, object]:
+    images = selectors.image_list_for_owner(user=request.user)  # type: ignore[arg-type]
+    page = Paginator(images, 24).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "any_pending": any(image.status == ItemStatus.PENDING for image in page),
+        "max_upload_mib": settings.MAX_UPLOAD_BYTES / 1024 / 1024,
+        "max_megapixels": settings.MAX_IMAGE_PIXELS / 1_000_000,
+    }
+
+
+# Stored images are re-encoded by us (images/processing.py): the only types served.
+SERVED_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+@login_required
+@require_GET
+def image_file(request: HttpRequest, image_id: uuid.UUID) -> HttpResponseBase:
+    image = selectors.image_get_for_user(user=request.user, image_id=image_id)
+    if image is None or not selectors.image_file_visible_to(image=image, user=request.user):
+        raise Http404(gettext("No such image"))
+    if not image.file_key:
+        return HttpResponseGone(
+            gettext("This file was deleted (retention period or account deletion).")
+        )
+    # The type comes from what we stored, never from the client; anything else downloads.
+    content_type = image.content_type if image.content_type in SERVED_TYPES else ""
+    filename = f"{image.id}.{SERVED_TYPES.get(content_type, 'bin')}"
+    disposition = f'{"inline" if content_type else "attachment"}; filename="{filename}"'
+    content_type = content_type or "application/octet-stream"
+    # Quarantined files must not linger in any cache; approved ones may, privately, a little.
+    cache_control = (
+        "private, max-age=300" if image.status == ItemStatus.APPROVED else "private, no-store"
+    )
+    if settings.AWS_STORAGE_BUCKET_NAME:
+        # A presigned URL valid for a few minutes; the bucket itself stays private. S3 answers
+        # with the headers the signature fixes.
+        url = default_storage.url(  # type: ignore[call-arg]  # S3Storage.url takes parameters
+            image.file_key,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": disposition,
+                "ResponseCacheControl": cache_control,
+            },
+        )
+        response: HttpResponseBase = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(default_storage.open(image.file_key, "rb"))
+        response["Content-Type"] = content_type
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response

@@ -1,0 +1,1 @@
+"""The human-review queue: claims, decisions, bulk decisions and undo, history."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from moderation.review import api, views
+
+urlpatterns = [
+    path("review/", views.queue, name="review-queue"),
+    path("review/next/", views.next_item, name="review-next"),
+    path("review/bulk/", views.bulk, name="review-bulk"),
+    path("review/bulk/<uuid:bulk_id>/undo/", views.bulk_undo, name="review-bulk-undo"),
+    path("review/history/", views.history, name="review-history"),
+    path("review/preferences/", views.preferences, name="review-preferences"),
+    path("review/<uuid:review_id>/", views.item, name="review-item"),
+    path("review/<uuid:review_id>/decide/", views.decide, name="review-decide"),
+    path("review/<uuid:review_id>/renew/", views.renew, name="review-renew"),
+    path("review/<uuid:review_id>/reveal/", views.reveal_pii, name="review-reveal"),
+]
+
+api_urlpatterns = [
+    path("reviews/", api.ReviewList.as_view(), name="api-reviews"),
+    path("reviews/<uuid:review_id>/claim/", api.ReviewClaim.as_view(), name="api-review-claim"),
+    path(
+        "reviews/<uuid:review_id>/decision/",
+        api.ReviewDecision.as_view(),
+        name="api-review-decision",
+    ),
+]

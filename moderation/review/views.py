@@ -1,0 +1,356 @@
+"""The moderators' dashboard: queue, item, bulk decisions, history."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from moderation.access import user_is_moderator
+from moderation.kinds import kind_get, kind_names, kinds_all
+from moderation.policy.selectors import queue_timing
+from moderation.review import bulk as bulk_decisions
+from moderation.review import reasons, selectors
+from moderation.review import services as reviews
+from moderation.review.models import BulkAction, ReviewItem
+from project.errors import AppError, Conflict, web_error
+
+PAGE_SIZE = 50
+
+
+def moderator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Signed in and holding the review permission; anyone else gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not user_is_moderator(request.user):
+            return render(request, "review/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _moderator(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = selectors.QueueFilters.from_query(request.GET)
+    counts = selectors.review_queue_counts()
+    paginator = Paginator(selectors.review_queue(filters), PAGE_SIZE)
+    if (known := counts.matching(filters)) is not None:
+        # Paginator.count is a cached_property: the counters spare it a COUNT(*) of the queue.
+        paginator.__dict__["count"] = known
+    page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    sla = queue_timing().sla_seconds
+    # Only kinds that show something of the item in the queue cost a query for their items.
+    shown = [kind.name for kind in kinds_all() if kind.queue_template]
+    rows = [
+        {
+            "entry": entry,
+            "item": entry.item if entry.kind in shown else None,
+            "kind": kind_get(entry.kind),
+            "age_seconds": (now - entry.created_at).total_seconds(),
+            "overdue": (now - entry.created_at).total_seconds() > sla,
+        }
+        for entry in selectors.review_items_attach(page, kinds=shown)
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "undo": _undoable(request),
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "counts": counts,
+        "reason_codes": settings.REVIEW_REASON_CODES,
+        "query": query.urlencode(),
+        "sla_hours": sla / 3600,
+    }
+    return render(request, "review/queue.html", context)
+
+
+@require_POST
+@moderator_required
+def next_item(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind")
+    entry = reviews.review_claim_next(
+        moderator=_moderator(request), kind=kind if kind in kind_names() else None
+    )
+    if entry is None:
+        messages.success(request, gettext("The queue is empty. Nice work."))
+        return redirect("review-queue")
+    return redirect("review-item", review_id=entry.id)
+
+
+@require_GET
+@moderator_required
+def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    entry = get_object_or_404(ReviewItem.objects.select_related("claimed_by"), id=review_id)
+    held_by_other = ""
+    if entry.resolved_at is None:
+        try:
+            entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
+        except Conflict as exc:
+            held_by_other = str(exc)
+    item = entry.item
+    if item is None:
+        raise Http404(gettext("No such item"))
+    kind = kind_get(entry.kind)
+    before, after = selectors.review_neighbours(entry)
+    context = {
+        **kind.review_context(item, _moderator(request)),
+        "entry": entry,
+        "item": item,
+        "kind": kind,
+        "held_by_other": held_by_other,
+        "before": before,
+        "after": after,
+        "reason_codes": settings.REVIEW_REASON_CODES,
+        "renew_seconds": max(10, queue_timing().claim_ttl_seconds // 3),
+    }
+    return render(request, "review/item.html", context)
+
+
+@require_POST
+@moderator_required
+def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    moderator = _moderator(request)
+    entry = ReviewItem.objects.filter(id=review_id).first()
+    if entry is None:
+        raise Http404(gettext("No such item"))
+    # The kind's own inputs (feedback's sentiment) travel under their own names.
+    details = {
+        name: request.POST.get(name) or None for name in kind_get(entry.kind).decision_fields()
+    }
+    try:
+        reviews.review_decide(
+            review_id=review_id,
+            moderator=moderator,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", "")[:2000],
+            **details,
+        )
+    except Conflict as exc:
+        problem = gettext("Not decided: %(problem)s.") % {"problem": exc}
+        return web_error(request, exc, "review-queue", message=problem)
+    except AppError as exc:
+        return web_error(request, exc, "review-item", review_id=review_id)
+    if request.POST.get("decision") == reviews.APPROVE:
+        messages.success(request, gettext("Approved."))
+    else:
+        messages.success(request, gettext("Rejected."))
+    if request.POST.get("then") == "next":
+        following = reviews.review_claim_next(moderator=moderator)
+        if following is not None:
+            return redirect("review-item", review_id=following.id)
+        messages.success(request, gettext("The queue is empty. Nice work."))
+    return redirect("review-queue")
+
+
+@require_POST
+@moderator_required
+def renew(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    """Polled by the item page while it is open, so the claim outlives a long look."""
+    try:
+        reviews.review_claim(review_id=review_id, moderator=_moderator(request))
+    except AppError:  # taken by someone else, decided, or gone
+        return HttpResponse(status=409)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@moderator_required
+def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    try:
+        text = reviews.review_reveal(review_id=review_id, moderator=_moderator(request))
+    except AppError:  # no such item, or nothing hidden to reveal
+        raise Http404(gettext("No such feedback")) from None
+    return render(request, "review/_revealed_text.html", {"text": text})
+
+
+@require_POST
+@moderator_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    blur = request.POST.get("blur_images") == "on"
+    reviews.preference_set_blur(moderator=_moderator(request), blur=blur)
+    if blur:
+        messages.success(request, gettext("Images will be blurred by default."))
+    else:
+        messages.success(request, gettext("Images will be shown by default."))
+    return redirect(_same_site_path(request, request.POST.get("next", "")) or "review-queue")
+
+
+@require_POST
+@moderator_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("scope") == "filter":
+        # The bulk form's own "reason" is the decision's; the filter's travels as reason_filter.
+        filters = selectors.QueueFilters.from_query(
+            {
+                "kind": request.POST.get("kind", ""),
+                "reason": request.POST.get("reason_filter", ""),
+                "older_than": request.POST.get("older_than", ""),
+            }
+        )
+        ids = list(selectors.review_queue(filters).values_list("id", flat=True))
+    else:
+        ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
+    if not ids:
+        messages.error(request, gettext("Select at least one item."))
+        return redirect("review-queue")
+    try:
+        result = bulk_decisions.review_bulk_decide(
+            review_ids=ids,
+            moderator=_moderator(request),
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except AppError as exc:
+        return web_error(request, exc, "review-queue")
+    if result.action is not None:
+        request.session["undo_bulk"] = str(result.action.id)
+        count = len(result.decided)
+        if result.action.decision == reviews.APPROVE:
+            message = ngettext("%(count)d item approved.", "%(count)d items approved.", count)
+        else:
+            message = ngettext("%(count)d item rejected.", "%(count)d items rejected.", count)
+        messages.success(request, message % {"count": count}, extra_tags="undo")
+    if result.conflicts:
+        count = len(result.conflicts)
+        message = ngettext(
+            "%(count)d item skipped: someone else holds or decided it, or feedback needs a "
+            "sentiment.",
+            "%(count)d items skipped: someone else holds or decided them, or feedback needs a "
+            "sentiment.",
+            count,
+        )
+        messages.warning(request, message % {"count": count})
+    return redirect(reverse("review-queue") + "?" + request.POST.get("query", ""))
+
+
+@require_POST
+@moderator_required
+def bulk_undo(request: HttpRequest, bulk_id: uuid.UUID) -> HttpResponse:
+    try:
+        count = bulk_decisions.review_bulk_undo(bulk_id=bulk_id, moderator=_moderator(request))
+    except AppError as exc:
+        problem = f"{capfirst(exc.message)}."
+        return web_error(request, exc, "review-queue", message=problem, level=messages.ERROR)
+    else:
+        request.session.pop("undo_bulk", None)
+        message = ngettext(
+            "Undone: %(count)d item is back in the queue.",
+            "Undone: %(count)d items are back in the queue.",
+            count,
+        )
+        messages.success(request, message % {"count": count})
+    return redirect("review-queue")
+
+
+@require_GET
+@moderator_required
+def history(request: HttpRequest) -> HttpResponseBase:
+    events = selectors.audit_history(
+        moderator=request.GET.get("moderator") or None,
+        item_id=request.GET.get("item") or None,
+        action=request.GET.get("action") or None,
+    )
+    if request.GET.get("format") == "csv":
+        return _csv(events)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "review/history.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "query": query.urlencode(),
+            "actions": list(reasons.AUDIT_ACTION_NAMES),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(events: Any) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    header = ["time", "item_kind", "item_id", "actor", "action", "from", "to", "policy", "note"]
+
+    def rows() -> Any:
+        yield writer.writerow(header)
+        for event in events.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    event.created_at.isoformat(), event.item_kind, event.item_id,
+                    event.actor.get_username() if event.actor else event.actor_kind,
+                    event.action, event.from_status, event.to_status,
+                    event.policy_version or "", event.note,
+                ]
+            )  # fmt: skip
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="vakt-audit.csv"'
+    return response
+
+
+def _undoable(request: HttpRequest) -> BulkAction | None:
+    """This moderator's last bulk decision, while it can still be undone."""
+    bulk_id = request.session.get("undo_bulk")
+    if not bulk_id:
+        return None
+    since = timezone.now() - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
+    action = BulkAction.objects.filter(
+        id=bulk_id, moderator=_moderator(request), undone_at__isnull=True, created_at__gte=since
+    ).first()
+    if action is None:
+        del request.session["undo_bulk"]
+    return action
+
+
+def _same_site_path(request: HttpRequest, target: str) -> str:
+    """`target` if it is a path on this site, else "": never an open redirect elsewhere, nor
+    a view name for redirect() to resolve, nor a header with a line break in it."""
+    if not target.startswith("/") or any(char in target for char in "\r\n\x00"):
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return target
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

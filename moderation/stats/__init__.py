@@ -1,0 +1,1 @@
+"""Figures about the queue and the decisions, and the charts that draw them."""
