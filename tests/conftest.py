@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 from unittest import mock
 from urllib.parse import quote
@@ -18,6 +19,7 @@ import pytest
 from django.conf import settings
 
 from moderation.models import AnalysedItem, ItemStatus
+from project import ratelimit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +48,15 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count in fixed windows (a minute, an hour, a day): a test whose requests
+    straddled a window's end would see its count start again. The limiter's clock runs from one
+    second into a fresh day, so every window a test uses begins with it."""
+    offset = time.time() // 86400 * 86400 + 1 - time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: time.time() + offset))
 
 
 @pytest.fixture(autouse=True)
