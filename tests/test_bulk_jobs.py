@@ -230,7 +230,7 @@ def test_a_second_copy_of_the_message_decides_nothing_twice(
         run_batch(action)
     assert copies == [False] and action.decided == 4
 
-    # A worker killed mid-batch: two of the next batch were decided (and recorded), the rest
+    # A worker killed mid-batch: one of the next batch was decided (and recorded), the rest
     # not, the cursor is behind and the lease has run out. The redelivered message resumes.
     for entry in ReviewItem.objects.filter(resolved_at__isnull=True)[:1]:
         assert bulk.bulk_decide_one(action, entry.id) is None
@@ -296,7 +296,7 @@ def test_a_selection_over_the_limit_is_refused_whole(settings: Any) -> None:
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Ids names 4 items; at most 3 can be selected at once" in body
+    assert "Too many ids: 4 selected, at most 3 at once" in body
     assert decisions() == 0 and not BulkAction.objects.exists()
     response = client.post(
         "/review/bulk/",

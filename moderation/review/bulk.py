@@ -74,8 +74,8 @@ def review_bulk_decide(
     if len(review_ids) > limit:
         raise BadInput(
             gettext(
-                "ids names %(count)d items; at most %(limit)d can be selected at once "
-                "(choose all in this filter for more)"
+                "too many ids: %(count)d selected, at most %(limit)d at once (choose all in "
+                "this filter for more)"
             )
             % {"count": len(review_ids), "limit": limit},
             field="ids",
