@@ -18,6 +18,8 @@ from moderation.items.models import AnalysedItem, AuditEvent, AuditSubject, Deci
 from moderation.policy.models import CategoryKind, Policy, PolicyBand, validate_band
 from moderation.review.models import (
     BulkAction,
+    BulkEntry,
+    BulkState,
     ModeratorPreference,
     ReviewItem,
     ReviewQueueCount,
@@ -30,6 +32,8 @@ __all__ = [
     "AuditEvent",
     "AuditSubject",
     "BulkAction",
+    "BulkEntry",
+    "BulkState",
     "CategoryKind",
     "DecidedBy",
     "ImageUpload",

@@ -10,17 +10,24 @@ from moderation.items.tasks import (
     release_dead_items,
     run_analysis,
 )
-from moderation.review.tasks import rebuild_queue_counts, release_stale_claims
+from moderation.review.tasks import (
+    bulk_decide,
+    rebuild_queue_counts,
+    release_stale_claims,
+    resend_stalled_bulk,
+)
 
 __all__ = [
     "analyze_image",
     "analyze_item",
     "backoff_seconds",
+    "bulk_decide",
     "purge_rejected",
     "rebuild_queue_counts",
     "release_dead_items",
     "release_stale_claims",
     "requeue_pending_images",
+    "resend_stalled_bulk",
     "run_analysis",
     "tidy_image_files",
 ]

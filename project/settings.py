@@ -183,6 +183,9 @@ UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
 # Review queue: how long a bulk decision can be undone, and the reason codes a decision must
 # carry. (The SLA and the claim length are part of the policy, set in the admin.)
 REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
+# A bulk job ("all in this filter") decides this many items per task run, and a bulk decision
+# on selected items, made in its request, may name at most this many.
+REVIEW_BULK_BATCH_SIZE = env_int("REVIEW_BULK_BATCH_SIZE", 100, minimum=1)
 # How many recent items "Preview impact" replays a proposed policy over.
 POLICY_REPLAY_ITEMS = env_int("POLICY_REPLAY_ITEMS", 10_000, minimum=1)
 REVIEW_REASON_CODES = env_list(
@@ -260,6 +263,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
     "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
+    # A bulk job whose message was lost (broker down when it was queued) is sent again.
+    "resend-stalled-bulk": {"task": "moderation.tasks.resend_stalled_bulk", "schedule": 60},
     # A run that waited behind a backlog longer than the interval is dropped: the next one is due.
     "release-dead-items": {
         "task": "moderation.tasks.release_dead_items",

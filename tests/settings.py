@@ -25,6 +25,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker's e-mails are out of the test's reach in locmem: tests that start one read them
+# from files instead.
+if _mail_dir := os.environ.get("VAKT_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _mail_dir
 # Nothing collected: WhiteNoise serves nothing and the finders resolve static files.
 STATIC_ROOT = None  # type: ignore[assignment]
 

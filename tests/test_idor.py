@@ -133,6 +133,9 @@ ID_ROUTES: dict[str, Case] = {
     "review-reveal": Case(
         "post", lambda w: {"review_id": w.feedback_entry.id}, 403, LOGIN, "moderator", 200
     ),
+    "review-bulk-status": Case(
+        "get", lambda w: {"bulk_id": w.bulk.id}, 403, LOGIN, "moderator", 200
+    ),
     "review-bulk-undo": Case(
         "post", lambda w: {"bulk_id": w.bulk.id}, 403, LOGIN, "moderator", 302
     ),

@@ -1,11 +1,13 @@
-"""Bulk decisions: one moderator's decision on many items, undoable for a while."""
+"""Bulk decisions: one moderator's decision on many items, undoable for a while. A selection is
+decided here, in its request; "all in this filter" is a job (bulk_jobs.py) built on the same
+`bulk_decide_one`."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -17,7 +19,7 @@ from moderation.items import pipeline
 from moderation.items.models import DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.review.counts import queue_count_add
-from moderation.review.models import BulkAction, ReviewItem
+from moderation.review.models import BulkAction, BulkEntry, BulkState, ReviewItem
 from moderation.review.services import OUTCOMES, review_decide
 from project.errors import AppError, BadInput, Conflict
 
@@ -29,47 +31,106 @@ class BulkResult:
     conflicts: dict[uuid.UUID, str]  # entry id → why it was skipped
 
 
+def bulk_check(*, decision: str, reason: str) -> None:
+    """A bad decision or reason is wrong for every item: say so once, before deciding any.
+    (The same words as review_decide, which checks them again for each item.)"""
+    if decision not in OUTCOMES:
+        raise BadInput(gettext("decision must be approve or reject"), field="decision")
+    if reason not in settings.REVIEW_REASON_CODES:
+        codes = ", ".join(settings.REVIEW_REASON_CODES)
+        raise BadInput(
+            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
+        )
+
+
+def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:
+    """Decide one entry for a bulk action and record it on the action in the same transaction,
+    so no decision is ever without its undo. Returns None, or why the entry was skipped (held
+    or decided by someone else, feedback that needs a sentiment, …)."""
+    try:
+        with transaction.atomic():
+            review_decide(
+                review_id=review_id,
+                moderator=action.moderator,
+                decision=action.decision,
+                reason=action.reason,
+            )
+            BulkEntry.objects.create(bulk=action, review_id=review_id)
+    except AppError as exc:
+        if isinstance(exc, BadInput) and exc.field in ("decision", "reason"):
+            raise
+        return exc.message
+    return None
+
+
 def review_bulk_decide(
-    *, review_ids: Iterable[uuid.UUID], moderator: User, decision: str, reason: str
+    *, review_ids: Collection[uuid.UUID], moderator: User, decision: str, reason: str
 ) -> BulkResult:
-    """Decide many items with one reason. Items someone else holds or already decided, and
-    feedback that would need a sentiment, are skipped and reported, never half-decided."""
+    """Decide a selection of items with one reason, in the request: at most
+    REVIEW_BULK_BATCH_SIZE of them, as much as one batch of a bulk job ("all in this filter"
+    is a job: bulk_jobs.py). Items someone else holds or already decided, and feedback that
+    would need a sentiment, are skipped and reported, never half-decided."""
+    limit = settings.REVIEW_BULK_BATCH_SIZE
+    if len(review_ids) > limit:
+        raise BadInput(
+            gettext(
+                "too many ids: %(count)d selected, at most %(limit)d at once (choose all in "
+                "this filter for more)"
+            )
+            % {"count": len(review_ids), "limit": limit},
+            field="ids",
+        )
+    bulk_check(decision=decision, reason=reason)
+    action = BulkAction.objects.create(
+        moderator=moderator,
+        decision=decision,
+        reason=reason,
+        state=BulkState.RUNNING,
+        total=len(review_ids),
+    )
     decided: list[uuid.UUID] = []
     conflicts: dict[uuid.UUID, str] = {}
     for review_id in review_ids:
-        try:
-            review_decide(
-                review_id=review_id, moderator=moderator, decision=decision, reason=reason
-            )
-        except AppError as exc:
-            if isinstance(exc, BadInput) and exc.field in ("decision", "reason"):
-                raise  # a bad decision or reason is wrong for every item: say so once
-            conflicts[review_id] = exc.message
-        else:
+        if (problem := bulk_decide_one(action, review_id)) is None:
             decided.append(review_id)
-    action = None
-    if decided:
-        action = BulkAction.objects.create(
-            moderator=moderator,
-            decision=decision,
-            reason=reason,
-            review_ids=[str(review_id) for review_id in decided],
-        )
+        else:
+            conflicts[review_id] = problem
+    if not decided:
+        action.delete()
+        return BulkResult(action=None, decided=decided, conflicts=conflicts)
+    now = timezone.now()
+    action.state, action.finished_at = BulkState.DONE, now
+    action.decided, action.skipped = len(decided), len(conflicts)
+    action.save(update_fields=["state", "finished_at", "decided", "skipped", "updated_at"])
     return BulkResult(action=action, decided=decided, conflicts=conflicts)
+
+
+def bulk_undo_deadline(action: BulkAction) -> datetime | None:
+    """Until when the action can be undone: REVIEW_UNDO_SECONDS after it stopped (a job that
+    is still deciding cannot be undone yet; one that failed can, for what it decided)."""
+    if action.finished_at is None or action.undone_at is not None:
+        return None
+    return action.finished_at + timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
 
 
 def review_bulk_undo(*, bulk_id: uuid.UUID, moderator: User) -> int:
     """Put the items of a recent bulk decision back in the queue; returns how many went back.
-    Only its moderator, only within REVIEW_UNDO_SECONDS, only items nobody changed since."""
+    Only its moderator, only once it stopped and within REVIEW_UNDO_SECONDS, only items nobody
+    changed since."""
     now = timezone.now()
     since = now - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
     claimed = BulkAction.objects.filter(
-        id=bulk_id, moderator=moderator, undone_at__isnull=True, created_at__gte=since
-    ).update(undone_at=now)
+        id=bulk_id,
+        moderator=moderator,
+        undone_at__isnull=True,
+        state__in=[BulkState.DONE, BulkState.FAILED],
+        finished_at__gte=since,
+    ).update(undone_at=now, updated_at=now)
     if not claimed:
         raise Conflict(gettext("this bulk action can no longer be undone"))
     action = BulkAction.objects.get(id=bulk_id)
-    return sum(_undo_one(uuid.UUID(review_id), action) for review_id in action.review_ids)
+    entries = action.entries.order_by("id").values_list("review_id", flat=True)
+    return sum(_undo_one(review_id, action) for review_id in entries.iterator(chunk_size=500))
 
 
 def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:

@@ -101,8 +101,19 @@ class ReviewQueueCount(models.Model):
         return f"{self.kind} {self.reason or '-'}: {self.open}"
 
 
+class BulkState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
 class BulkAction(models.Model):
-    """One moderator's decision on many items at once, kept so it can be undone for a while."""
+    """One moderator's decision on many items at once, kept so it can be undone for a while.
+
+    A selection is decided in the request; "all in this filter" is a job (bulk_jobs.py) that
+    decides the entries matching `filters` and queued before `created_at`, a batch at a time,
+    in (created_at, id) order from the cursor on."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     moderator = models.ForeignKey(
@@ -110,16 +121,49 @@ class BulkAction(models.Model):
     )
     decision = models.CharField(max_length=10)
     reason = models.CharField(max_length=50)
-    review_ids = models.JSONField(default=list)  # the entries it decided
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=BulkState.choices, default=BulkState.QUEUED)
+    filters = models.JSONField(default=dict, blank=True)  # the queue filter of a job
+    total = models.IntegerField(default=0)  # entries it was asked to decide
+    decided = models.IntegerField(default=0)  # its BulkEntry rows, as of the last batch
+    skipped = models.IntegerField(default=0)  # held or decided by someone else, …
+    # The last entry a job has looked at; the next batch starts after it.
+    cursor_created_at = models.DateTimeField(null=True, blank=True)
+    cursor_id = models.UUIDField(null=True, blank=True)
+    # A batch in progress holds this lease, so a second copy of the job's message waits its
+    # turn instead of running the same batch alongside (bulk_jobs.py).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # When it stopped (done or failed): the undo window counts from here.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Its last change: a job with no live lease and no change for a while lost its message
+    # (bulk_jobs.review_bulk_stalled).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("bulk decision")
         verbose_name_plural = _("bulk decisions")
 
     def __str__(self) -> str:
-        return f"bulk {self.decision} of {len(self.review_ids)} by {self.moderator_id}"
+        return f"bulk {self.decision} ({self.state}) by {self.moderator_id}"
+
+
+class BulkEntry(models.Model):
+    """An entry a bulk action decided, written in the decision's own transaction: whatever
+    happens to the job afterwards, undo knows every item it decided."""
+
+    bulk = models.ForeignKey(BulkAction, on_delete=models.CASCADE, related_name="entries")
+    review_id = models.UUIDField()
+
+    class Meta:
+        verbose_name = _("bulk decision entry")
+        verbose_name_plural = _("bulk decision entries")
+        constraints = [
+            models.UniqueConstraint(fields=["bulk", "review_id"], name="bulk_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bulk_id}: {self.review_id}"
 
 
 class ModeratorPreference(models.Model):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("review/", views.queue, name="review-queue"),
     path("review/next/", views.next_item, name="review-next"),
     path("review/bulk/", views.bulk, name="review-bulk"),
+    path("review/bulk/<uuid:bulk_id>/", views.bulk_status, name="review-bulk-status"),
     path("review/bulk/<uuid:bulk_id>/undo/", views.bulk_undo, name="review-bulk-undo"),
     path("review/history/", views.history, name="review-history"),
     path("review/preferences/", views.preferences, name="review-preferences"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +28,11 @@ from moderation.access import user_is_moderator
 from moderation.kinds import kind_get, kind_names, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review import bulk as bulk_decisions
-from moderation.review import reasons, selectors
+from moderation.review import bulk_jobs, reasons, selectors
 from moderation.review import services as reviews
+from moderation.review import tasks as review_tasks
 from moderation.review.models import BulkAction, ReviewItem
-from project.errors import AppError, Conflict, web_error
+from project.errors import AppError, BadInput, Conflict, web_error
 
 PAGE_SIZE = 50
 
@@ -80,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "undo": _undoable(request),
+        "bulk": _last_bulk(request),
         "filters": filters,
         "page": page,
         "rows": rows,
@@ -208,17 +209,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def bulk(request: HttpRequest) -> HttpResponse:
     if request.POST.get("scope") == "filter":
-        # The bulk form's own "reason" is the decision's; the filter's travels as reason_filter.
-        filters = selectors.QueueFilters.from_query(
-            {
-                "kind": request.POST.get("kind", ""),
-                "reason": request.POST.get("reason_filter", ""),
-                "older_than": request.POST.get("older_than", ""),
-            }
-        )
-        ids = list(selectors.review_queue(filters).values_list("id", flat=True))
-    else:
-        ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
+        return _bulk_job(request)
+    ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
     if not ids:
         messages.error(request, gettext("Select at least one item."))
         return redirect("review-queue")
@@ -229,6 +221,10 @@ def bulk(request: HttpRequest) -> HttpResponse:
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
         )
+    except BadInput as exc:
+        if exc.field == "ids":  # more than one request may decide: refused, not cut short
+            return render(request, "review/bulk_refused.html", {"problem": exc}, status=400)
+        return web_error(request, exc, "review-queue")
     except AppError as exc:
         return web_error(request, exc, "review-queue")
     if result.action is not None:
@@ -250,6 +246,49 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
         messages.warning(request, message % {"count": count})
     return redirect(reverse("review-queue") + "?" + request.POST.get("query", ""))
+
+
+def _bulk_job(request: HttpRequest) -> HttpResponse:
+    """Every item in the filter: written here, decided by a job (bulk_jobs.py) whose progress
+    the queue page shows."""
+    # The bulk form's own "reason" is the decision's; the filter's travels as reason_filter.
+    filters = selectors.QueueFilters.from_query(
+        {
+            "kind": request.POST.get("kind", ""),
+            "reason": request.POST.get("reason_filter", ""),
+            "older_than": request.POST.get("older_than", ""),
+        }
+    )
+    try:
+        with transaction.atomic():
+            action = bulk_jobs.review_bulk_start(
+                filters=filters,
+                moderator=_moderator(request),
+                decision=request.POST.get("decision", ""),
+                reason=request.POST.get("reason", ""),
+            )
+            job = str(action.id)
+            # robust: with the broker down the job is written all the same, and the stall
+            # check sends it once the broker is back.
+            transaction.on_commit(lambda: review_tasks.bulk_decide.delay(job), robust=True)
+    except AppError as exc:
+        return web_error(request, exc, "review-queue")
+    request.session["undo_bulk"] = str(action.id)
+    message = ngettext(
+        "Deciding %(count)d item in the background.",
+        "Deciding %(count)d items in the background.",
+        action.total,
+    )
+    messages.success(request, message % {"count": action.total})
+    return redirect(reverse("review-queue") + "?" + request.POST.get("query", ""))
+
+
+@require_GET
+@moderator_required
+def bulk_status(request: HttpRequest, bulk_id: uuid.UUID) -> HttpResponse:
+    """The progress or undo bar of this moderator's bulk decision, polled while it runs."""
+    action = get_object_or_404(BulkAction, id=bulk_id, moderator=_moderator(request))
+    return render(request, "review/_bulk_status.html", _bulk_context(action))
 
 
 @require_POST
@@ -322,18 +361,26 @@ def _csv(events: Any) -> StreamingHttpResponse:
     return response
 
 
-def _undoable(request: HttpRequest) -> BulkAction | None:
-    """This moderator's last bulk decision, while it can still be undone."""
+def _last_bulk(request: HttpRequest) -> dict[str, Any] | None:
+    """This moderator's last bulk decision, while it runs or can still be undone."""
     bulk_id = request.session.get("undo_bulk")
     if not bulk_id:
         return None
-    since = timezone.now() - timedelta(seconds=settings.REVIEW_UNDO_SECONDS)
-    action = BulkAction.objects.filter(
-        id=bulk_id, moderator=_moderator(request), undone_at__isnull=True, created_at__gte=since
-    ).first()
-    if action is None:
+    action = BulkAction.objects.filter(id=bulk_id, moderator=_moderator(request)).first()
+    context = _bulk_context(action) if action is not None else None
+    if context is None or not (context["active"] or context["undoable"]):
         del request.session["undo_bulk"]
-    return action
+        return None
+    return context
+
+
+def _bulk_context(action: BulkAction) -> dict[str, Any]:
+    deadline = bulk_decisions.bulk_undo_deadline(action)
+    return {
+        "bulk": action,
+        "active": action.state in bulk_jobs.ACTIVE and action.undone_at is None,
+        "undoable": deadline is not None and deadline >= timezone.now(),
+    }
 
 
 def _same_site_path(request: HttpRequest, target: str) -> str:
