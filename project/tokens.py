@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 from knox.models import AuthToken
 
 # Saving these fields is what may revoke the account's tokens: other saves (the last sign-in
@@ -22,7 +23,9 @@ _REVOKE_FLAG = "_vakt_revoke_tokens"
 
 
 def token_create(*, user: AbstractBaseUser) -> tuple[str, datetime | None]:
-    """A new token for `user`: its key, shown this once and never stored, and its expiry."""
+    """A new token for `user`: its key, shown this once and never stored, and its expiry.
+    The account's expired tokens go now, not only when another of its tokens is used."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     instance, key = AuthToken.objects.create(user=user)
     return key, instance.expiry
 

@@ -70,6 +70,15 @@ def test_a_token_answers_until_its_expiry_then_401(settings: Any) -> None:
     assert not AuthToken.objects.filter(user=user).exists()  # an expired token is removed
 
 
+def test_a_new_sign_in_clears_the_accounts_expired_tokens() -> None:
+    user = make_user()
+    obtain(user.username)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+    key = obtain(user.username)["token"]
+    assert AuthToken.objects.filter(user=user).count() == 1
+    assert works(key)
+
+
 def test_the_lifetime_comes_from_API_TOKEN_TTL_HOURS() -> None:
     show = "from knox.settings import knox_settings; print(knox_settings.TOKEN_TTL)"
     result = run_manage("shell", "-c", show, env=clean_env(API_TOKEN_TTL_HOURS="2"))
