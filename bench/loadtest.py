@@ -122,7 +122,8 @@ async def run_load(base: str, tokens: dict[str, str], seconds: float) -> Tally:
 
 def tokens() -> dict[str, str]:
     from django.contrib.auth.models import Group, User
-    from rest_framework.authtoken.models import Token
+
+    from project.tokens import token_create
 
     moderators = Group.objects.get(name="Moderators")
     keys = {}
@@ -130,7 +131,7 @@ def tokens() -> dict[str, str]:
         user, _ = User.objects.get_or_create(username=f"load-{name}")
         if name.startswith("moderator"):
             user.groups.add(moderators)
-        keys[name] = Token.objects.get_or_create(user=user)[0].key
+        keys[name] = token_create(user=user)[0]
     return keys
 
 

@@ -33,11 +33,11 @@ API_PATH = "/api/v1/images/"
 
 def _token() -> str:
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
+
+    from project.tokens import token_create
 
     user, _ = get_user_model().objects.get_or_create(username="bench-uploader")
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    return token_create(user=user)[0]
 
 
 def _run_levels(base_url: str, path: str, expect: int, token: str) -> dict[int, LoadResult]:

@@ -12,15 +12,21 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save, pre_delete
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from moderation.images.kind import ImageKind
         from moderation.items.models import AnalysedItem
         from moderation.kinds import kind_register
+        from project import tokens
 
         kind_register(ImageKind())
+        # A changed password or a deactivation revokes the account's API tokens, whatever the
+        # path (the admin, `set_password` and save, a form, a command).
+        user_model = get_user_model()
+        pre_save.connect(tokens.account_before_save, sender=user_model, dispatch_uid="vakt-tok-pre")
+        post_save.connect(tokens.account_saved, sender=user_model, dispatch_uid="vakt-tok-post")
         # However an account is deleted (admin, shell, `delete_user`), its files go with it.
-        pre_delete.connect(_erase_user, sender=get_user_model(), dispatch_uid="vakt-erase-user")
+        pre_delete.connect(_erase_user, sender=user_model, dispatch_uid="vakt-erase-user")
         # Queue counters follow entries created or deleted by any path (cascades included);
         # decisions and undos, which are UPDATEs, move them in moderation/review/.
         post_save.connect(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -23,7 +24,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
-from rest_framework import authentication
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.settings import knox_settings
+from rest_framework import exceptions
 from rest_framework.request import Request
 
 from project import ratelimit
@@ -233,5 +238,26 @@ class AccountLanguageMixin:
         return result
 
 
-class TokenAuthentication(AccountLanguageMixin, authentication.TokenAuthentication):
-    """DRF's `Authorization: Token <key>`, answering in the token owner's language."""
+class TokenAuthentication(AccountLanguageMixin, KnoxTokenAuthentication):
+    """`Authorization: Token <key>` with knox's hashed, expiring tokens (project/tokens.py),
+    answering in the token owner's language."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        # Keys are hex of a fixed length: anything else is refused before it reaches the
+        # database (knox would try to decode any bytes, and PostgreSQL refuses NUL characters).
+        pattern = rb"[0-9a-f]{%d}" % knox_settings.AUTH_TOKEN_CHARACTER_LENGTH
+        if not re.fullmatch(pattern, token):
+            raise exceptions.AuthenticationFailed(gettext("Invalid token."))
+        return super().authenticate_credentials(token)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme in the OpenAPI schema (drf-spectacular finds extensions by class)."""
+
+    target_class = "project.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=knox_settings.AUTH_HEADER_PREFIX
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,7 +45,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: stored hashed, expiring, revocable (project/tokens.py).
+    "knox",
     "drf_spectacular",
     "django_htmx",
     "moderation",
@@ -292,6 +294,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # The application's errors (project/errors.py) become answers in one place.
     "EXCEPTION_HANDLER": "project.api_errors.exception_handler",
+}
+# A token obtained from POST /api/v1/auth/token/ works this long, then answers 401.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 10, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vakt API",

@@ -16,6 +16,8 @@ api_v1 = [
     *moderation_urls.api_urlpatterns,
     *feedback_urls.api_urlpatterns,
     path("auth/token/", views.ObtainToken.as_view(), name="api-token"),
+    path("auth/logout/", views.Logout.as_view(), name="api-logout"),
+    path("auth/logoutall/", views.LogoutAll.as_view(), name="api-logoutall"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

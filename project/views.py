@@ -15,17 +15,19 @@ from django.utils.translation import gettext
 from django.views import i18n as django_i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework import status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import parsers, renderers, serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from moderation import i18n
-from project import auth, ratelimit
+from project import api_errors, auth, ratelimit, tokens
 from project.client import client_address
+from project.errors import BadInput
 from project.health import broker_status, database_status
 
 
@@ -120,24 +122,41 @@ class LoginThrottle(BaseThrottle):
         return self.wait_seconds
 
 
-class ObtainToken(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}, behind the sign-in limits."""
+class ObtainedToken(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    expiry = serializers.DateTimeField(help_text="After this the token answers 401.")
+
+
+class ObtainToken(APIView):
+    """POST {"username", "password"} → {"token", "expiry"}, behind the sign-in limits. Each
+    call makes a new token; the key is shown this once, only its digest is stored."""
 
     throttle_classes = (LoginThrottle,)
+    permission_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    renderer_classes = (renderers.JSONRenderer,)
 
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: ObtainedToken,
+            400: api_errors.FIELD_ERRORS,
+            429: api_errors.RATE_LIMITED,
+        },
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         address = client_address(request)
         username = request.data.get("username") if hasattr(request.data, "get") else None
         username = username if isinstance(username, str) else None
         if wait := auth.login_locked_for(username=username, address=address):
             return self._locked(wait)
-        serializer = self.get_serializer(data=request.data)
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             if wait := auth.login_locked_for(username=username, address=address):
                 return self._locked(wait)
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        key, expiry = tokens.token_create(user=serializer.validated_data["user"])
+        return Response(ObtainedToken({"token": key, "expiry": expiry}).data)
 
     def _locked(self, wait: int) -> Response:
         response = Response(
@@ -145,3 +164,43 @@ class ObtainToken(ObtainAuthToken):
         )
         ratelimit.with_retry_after(response, wait)
         return response
+
+
+def _token_used(request: Request) -> AuthToken:
+    """The token the caller signed in with; a session has none to revoke."""
+    if isinstance(request.auth, AuthToken):
+        return request.auth
+    raise BadInput(
+        gettext(
+            "This signs out an API token: send it as `Authorization: Token <key>`. "
+            "A browser session signs out at /accounts/logout/."
+        )
+    )
+
+
+TOKEN_REQUIRED = api_errors.detail("Called with a session, not a token: nothing to revoke.")
+
+
+class Logout(APIView):
+    """Revoke the token this request is signed in with: it answers 401 from now on."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 400: TOKEN_REQUIRED, 401: api_errors.UNAUTHENTICATED},
+    )
+    def post(self, request: Request) -> Response:
+        tokens.token_revoke(token=_token_used(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAll(APIView):
+    """Revoke every token of the signed-in account, this one included."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 400: TOKEN_REQUIRED, 401: api_errors.UNAUTHENTICATED},
+    )
+    def post(self, request: Request) -> Response:
+        _token_used(request)
+        tokens.tokens_revoke(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

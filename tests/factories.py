@@ -25,6 +25,14 @@ def make_user(**kwargs: object) -> User:
     return UserFactory.create(**kwargs)
 
 
+def token_header(user: User) -> str:
+    """An `Authorization` header value with a new API token of `user`."""
+    from project.tokens import token_create
+
+    key, _ = token_create(user=user)
+    return f"Token {key}"
+
+
 def make_moderator(**kwargs: object) -> User:
     user = make_user(**kwargs)
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))

@@ -15,11 +15,10 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from feedback.models import Feedback
 from moderation.models import ImageUpload
-from tests.factories import ReviewAnalyzer, image_bytes, make_moderator, make_user
+from tests.factories import ReviewAnalyzer, image_bytes, make_moderator, make_user, token_header
 from tests.routes import Route, all_routes
 from tests.test_reviews import queued_image
 
@@ -135,7 +134,6 @@ def test_token_authenticated_api_posts_need_no_csrf_token() -> None:
     """A token is sent on purpose by the client, never by a browser on its own: no CSRF."""
     user = make_user()
     client = Client(enforce_csrf_checks=True)
-    key = Token.objects.create(user=user).key
     upload = {"image": SimpleUploadedFile("a.jpg", image_bytes(), "image/jpeg")}
-    response = client.post("/api/v1/images/", upload, HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post("/api/v1/images/", upload, HTTP_AUTHORIZATION=token_header(user))
     assert response.status_code == 202

@@ -20,7 +20,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from feedback.models import Feedback
 from moderation.i18n import language_name
@@ -30,7 +29,7 @@ from moderation.policy.engine import Reason
 from moderation.review import notify, reasons
 from moderation.review import services as reviews
 from tests.conftest import ROOT, clean_env, run_manage
-from tests.factories import make_moderator, make_user
+from tests.factories import make_moderator, make_user, token_header
 from tests.test_reviews import queued_feedback, queued_image
 
 CATALOG = ROOT / "locale" / "nb" / "LC_MESSAGES" / "django.po"
@@ -279,8 +278,7 @@ def test_the_submitter_gets_the_email_in_their_own_language(
 @pytest.mark.django_db
 def test_api_errors_come_in_the_language_of_the_request() -> None:
     entry = queued_image()
-    key = Token.objects.create(user=prefer(make_moderator(), "nb")).key
-    token_client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    token_client = Client(HTTP_AUTHORIZATION=token_header(prefer(make_moderator(), "nb")))
     bad = token_client.post(
         f"/api/v1/reviews/{entry.id}/decision/", {"decision": "maybe", "reason": "ok"}
     )
@@ -289,8 +287,8 @@ def test_api_errors_come_in_the_language_of_the_request() -> None:
     missing = token_client.post(f"/api/v1/reviews/{uuid.uuid4()}/claim/")
     assert missing.status_code == 404 and missing.json() == {"detail": "Ikke funnet."}
 
-    submitter = Token.objects.create(user=prefer(make_user(), "nb")).key
-    refused = Client(HTTP_AUTHORIZATION=f"Token {submitter}").get("/api/v1/reviews/")
+    submitter = token_header(prefer(make_user(), "nb"))
+    refused = Client(HTTP_AUTHORIZATION=submitter).get("/api/v1/reviews/")
     assert refused.status_code == 403
     assert refused.json() == {"detail": "Bare moderatorer har tilgang til vurderingskøen."}
 

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from feedback.models import Feedback
 from moderation.models import ImageUpload
 from project.limits import MULTIPART_SLACK_BYTES
-from tests.factories import make_moderator, make_user
+from tests.factories import make_moderator, make_user, token_header
 from tests.routes import all_routes
 from tests.test_security_headers import pages
 
@@ -153,8 +152,7 @@ def test_the_history_csv_and_api_answers_are_no_store() -> None:
     csv = client.get("/review/history/", {"format": "csv"})
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     assert NO_STORE in csv["Cache-Control"]
-    token = Token.objects.create(user=moderator)
-    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client(HTTP_AUTHORIZATION=token_header(moderator))
     for path in ("/api/v1/reviews/", "/api/v1/images/"):
         response = api.get(path)
         assert response.status_code == 200, path

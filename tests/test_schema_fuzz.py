@@ -21,10 +21,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
-from tests.factories import ReviewAnalyzer, make_moderator, make_user
+from tests.factories import ReviewAnalyzer, make_moderator, make_user, token_header
 from tests.test_reviews import queued_feedback, queued_image
 
 APP = WSGIHandler()
@@ -68,7 +67,7 @@ def credentials(request: pytest.FixtureRequest) -> dict[str, Any]:
         return {}
     user = make_moderator() if role.startswith("moderator") else make_user()
     if role.endswith("token"):
-        return {"headers": {"Authorization": f"Token {Token.objects.create(user=user).key}"}}
+        return {"headers": {"Authorization": token_header(user)}}
     client = Client()
     client.force_login(user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
