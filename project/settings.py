@@ -183,6 +183,8 @@ UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
 # Review queue: how long a bulk decision can be undone, and the reason codes a decision must
 # carry. (The SLA and the claim length are part of the policy, set in the admin.)
 REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
+# A moderator never decides (or claims) an item they submitted; a one-person team may allow it.
+ALLOW_SELF_REVIEW = env_bool("ALLOW_SELF_REVIEW", False)
 # How many recent items "Preview impact" replays a proposed policy over.
 POLICY_REPLAY_ITEMS = env_int("POLICY_REPLAY_ITEMS", 10_000, minimum=1)
 REVIEW_REASON_CODES = env_list(

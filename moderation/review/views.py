@@ -31,7 +31,7 @@ from moderation.review import bulk as bulk_decisions
 from moderation.review import reasons, selectors
 from moderation.review import services as reviews
 from moderation.review.models import BulkAction, ReviewItem
-from project.errors import AppError, Conflict, web_error
+from project.errors import AppError, Conflict, Forbidden, web_error
 
 PAGE_SIZE = 50
 
@@ -109,12 +109,14 @@ def next_item(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     entry = get_object_or_404(ReviewItem.objects.select_related("claimed_by"), id=review_id)
-    held_by_other = ""
+    held_by_other = own_item = ""
     if entry.resolved_at is None:
         try:
             entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
         except Conflict as exc:
             held_by_other = str(exc)
+        except Forbidden as exc:
+            own_item = exc.message
     item = entry.item
     if item is None:
         raise Http404(gettext("No such item"))
@@ -126,6 +128,8 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "item": item,
         "kind": kind,
         "held_by_other": held_by_other,
+        "own_item": own_item,
+        "read_only": bool(held_by_other or own_item),
         "before": before,
         "after": after,
         "reason_codes": settings.REVIEW_REASON_CODES,
@@ -219,8 +223,18 @@ def bulk(request: HttpRequest) -> HttpResponse:
         ids = list(selectors.review_queue(filters).values_list("id", flat=True))
     else:
         ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
+    ids, own = reviews.review_split_own(review_ids=ids, moderator=_moderator(request))
+    if own:
+        message = ngettext(
+            "%(count)d item left out: you submitted it, so another moderator has to decide it.",
+            "%(count)d items left out: you submitted them, so another moderator has to decide "
+            "them.",
+            len(own),
+        )
+        messages.warning(request, message % {"count": len(own)})
     if not ids:
-        messages.error(request, gettext("Select at least one item."))
+        if not own:
+            messages.error(request, gettext("Select at least one item."))
         return redirect("review-queue")
     try:
         result = bulk_decisions.review_bulk_decide(
