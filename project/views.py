@@ -124,6 +124,8 @@ class ObtainToken(ObtainAuthToken):
     """POST {"username", "password"} → {"token"}, behind the sign-in limits."""
 
     throttle_classes = (LoginThrottle,)
+    # ObtainAuthToken names DRF's parsers itself; ours refuse JSON nested too deeply with a 400.
+    parser_classes = APIView.parser_classes
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         address = client_address(request)

@@ -61,8 +61,7 @@ def _not_own(moderator: User) -> Q:
 def _refuse_own(kind: ContentKind, item: AnalysedItem, moderator: User) -> None:
     if settings.ALLOW_SELF_REVIEW:
         return
-    owner = item._meta.get_field(kind.owner_field).attname
-    if getattr(item, owner) == moderator.pk:
+    if getattr(item, f"{kind.owner_field}_id") == moderator.pk:
         raise Forbidden(gettext("You submitted this item, so another moderator has to decide it."))
 
 
