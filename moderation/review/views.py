@@ -155,7 +155,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             moderator=moderator,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", "")[:2000],
+            note=request.POST.get("note", ""),
             **details,
         )
     except Conflict as exc:
