@@ -310,6 +310,16 @@ def history(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+# Cells a spreadsheet would read as a formula (or whose tab or CR it would eat before one), per
+# OWASP's CSV-injection guidance; a leading single quote makes the spreadsheet show them as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -322,14 +332,14 @@ def _csv(events: Any) -> StreamingHttpResponse:
     def rows() -> Any:
         yield writer.writerow(header)
         for event in events.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    event.created_at.isoformat(), event.item_kind, event.item_id,
-                    event.actor.get_username() if event.actor else event.actor_kind,
-                    event.action, event.from_status, event.to_status,
-                    event.policy_version or "", event.note,
-                ]
-            )  # fmt: skip
+            cells = [
+                event.created_at.isoformat(), event.item_kind, event.item_id,
+                event.actor.get_username() if event.actor else event.actor_kind,
+                event.action, event.from_status, event.to_status,
+                event.policy_version or "", event.note,
+            ]  # fmt: skip
+            # Every cell, not only the free-text ones: any of them may come from a person.
+            yield writer.writerow([_csv_cell(cell) for cell in cells])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="vakt-audit.csv"'
