@@ -185,7 +185,6 @@ def review_decide(
             ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
             if not won:
                 raise Conflict(_conflict_message(ReviewItem.objects.get(id=review_id)))
-            queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
             outcome = OUTCOMES[decision]
             updated = (
                 type(item)
@@ -208,6 +207,9 @@ def review_decide(
                 note=note,
             )
             kind.on_decided(item, details)
+            # Last: the counter row is shared by every decision of this kind and reason, so
+            # its lock is held only for the commit, never across on_decided's storage I/O.
+            queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
     except StorageError as exc:
         raise Unavailable(
             gettext("The file store did not answer; nothing was decided. Try again.")
