@@ -18,6 +18,7 @@ from feedback.serializers import (
     FeedbackInputSerializer,
     FeedbackSerializer,
 )
+from moderation.review.disclosure import disclosure_context
 from project import api_errors, ratelimit
 from project.client import client_address
 from project.errors import BadInput, NotFound
@@ -79,4 +80,5 @@ class FeedbackDetail(APIView):
         feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
         if feedback is None:
             raise NotFound(gettext("Not found."))
-        return Response(FeedbackSerializer(feedback).data)
+        context = disclosure_context(request.user, [feedback])
+        return Response(FeedbackSerializer(feedback, context=context).data)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from feedback import selectors
 from feedback.models import MAX_TEXT_CHARS, Feedback
+from moderation.review.disclosure import DecisionFields
 
 
 class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
@@ -24,16 +25,20 @@ class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
         return selectors.feedback_status_token(feedback_id=feedback.id)
 
 
-class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
+class FeedbackSerializer(DecisionFields, serializers.ModelSerializer[Feedback]):
     url = serializers.SerializerMethodField()
     sentiment = serializers.SerializerMethodField()
+    route = serializers.SerializerMethodField(
+        help_text="Where the filed document is stored: for moderators only, null for others."
+    )
     pii_types = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Feedback
         fields = [
             "id", "status", "language", "sentiment", "sentiment_scores", "toxicity",
-            "pii_types", "route", "reasons", "created_at", "decided_at", "url",
+            "pii_types", "route", "reasons", "created_at", "decided_at", "decided_by_name",
+            "decision_reason", "url",
         ]  # fmt: skip
 
     def get_url(self, feedback: Feedback) -> str:
@@ -41,6 +46,10 @@ class FeedbackSerializer(serializers.ModelSerializer[Feedback]):
 
     def get_sentiment(self, feedback: Feedback) -> str | None:
         return feedback.sentiment or None
+
+    def get_route(self, feedback: Feedback) -> str | None:
+        # A storage key is the deployment's inside: submitters never see one.
+        return (feedback.route or None) if self.context.get("moderator") else None
 
 
 class FeedbackInputSerializer(serializers.Serializer[dict[str, object]]):

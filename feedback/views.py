@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from feedback import selectors, services
 from feedback.models import MAX_TEXT_CHARS
 from moderation.items.models import ItemStatus
+from moderation.review.disclosure import decisions_attach
 from project import ratelimit
 from project.client import client_address
 
@@ -54,4 +55,5 @@ def feedback_status(request: HttpRequest, feedback_id: uuid.UUID) -> HttpRespons
         raise Http404(gettext("No such message"))
     template = "feedback/_status.html" if request.htmx else "feedback/status.html"  # type: ignore[attr-defined]
     pending = feedback.status == ItemStatus.PENDING
+    decisions_attach([feedback])
     return render(request, template, {"feedback": feedback, "pending": pending})

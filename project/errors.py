@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -33,6 +34,12 @@ class AppError(Exception):
 
 class BadInput(AppError):
     """The request is wrong: a 400 (or 413 for too large), naming the field."""
+
+
+class Forbidden(AppError):
+    """The user may not do this to this thing (not a missing permission, a rule): a 403."""
+
+    status = 403
 
 
 class NotFound(AppError):
@@ -60,11 +67,14 @@ def web_error(
     level: int | None = None,
     **url_kwargs: Any,
 ) -> HttpResponse:
-    """A page's answer to an application error: NotFound is the 404 page; anything else is
+    """A page's answer to an application error: NotFound is the 404 page, Forbidden the 403
+    page with the error's words (templates/403.html); anything else is
     said on the page the user is sent to (`redirect_to`, a URL name), as a warning for a
     conflict, an error otherwise (or `level`). `message` replaces the error's own words."""
     if isinstance(exc, NotFound):
         raise Http404(exc.message)
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message)
     if level is None:
         level = messages.WARNING if isinstance(exc, Conflict) else messages.ERROR
     messages.add_message(request, level, message or exc.message)

@@ -188,6 +188,8 @@ REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
 # A bulk job ("all in this filter") decides this many items per task run, and a bulk decision
 # on selected items, made in its request, may name at most this many.
 REVIEW_BULK_BATCH_SIZE = env_int("REVIEW_BULK_BATCH_SIZE", 100, minimum=1)
+# A moderator never decides (or claims) an item they submitted; a one-person team may allow it.
+ALLOW_SELF_REVIEW = env_bool("ALLOW_SELF_REVIEW", False)
 # How many recent items "Preview impact" replays a proposed policy over.
 POLICY_REPLAY_ITEMS = env_int("POLICY_REPLAY_ITEMS", 10_000, minimum=1)
 REVIEW_REASON_CODES = env_list(
@@ -289,6 +291,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three, with JSON nested too deeply for the decoder a 400 (project/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "project.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
-from rest_framework import parsers, renderers, serializers, status
+from rest_framework import renderers, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -133,7 +133,8 @@ class ObtainToken(APIView):
 
     throttle_classes = (LoginThrottle,)
     permission_classes = ()
-    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    # The defaults: JSON nested too deeply is a 400 there (project/parsers.py).
+    parser_classes = APIView.parser_classes
     renderer_classes = (renderers.JSONRenderer,)
 
     @extend_schema(

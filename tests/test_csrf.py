@@ -54,8 +54,11 @@ def csrf_client(user: User | None) -> tuple[Client, str]:
 
 
 def is_csrf_refusal(response: Any) -> bool:
-    # Django's failure page and DRF's {"detail": "CSRF Failed: …"} both say so.
-    return response.status_code == 403 and b"CSRF" in response.content
+    # Django's failure page and DRF's {"detail": "CSRF Failed: …"} both say so. Their words, not
+    # just "CSRF": the site's own 403 page (templates/403.html) carries the X-CSRFToken header.
+    return response.status_code == 403 and (
+        b"CSRF verification failed" in response.content or b"CSRF Failed" in response.content
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)

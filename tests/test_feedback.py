@@ -324,14 +324,17 @@ def test_detail_shape_for_author_and_moderator(analyzer: Callable[..., FakeTextA
         {"name": "TOXICITY", "confidence": 2.0}, {"name": "PROFANITY", "confidence": 1.0},
     ]  # fmt: skip
     assert body["pii_types"] == ["EMAIL"]
-    assert body["route"].startswith("feedback/positive/")
+    assert body["route"] is None  # a storage key is for moderators (finding 9)
+    assert body["decided_by_name"] == "the automatic check"
 
     stranger = Client()
     stranger.force_login(make_user())
     assert stranger.get(f"/api/v1/feedback/{feedback_id}/").status_code == 404
     moderator = Client()
     moderator.force_login(make_moderator())
-    assert moderator.get(f"/api/v1/feedback/{feedback_id}/").status_code == 200
+    seen = moderator.get(f"/api/v1/feedback/{feedback_id}/")
+    assert seen.status_code == 200
+    assert seen.json()["route"].startswith("feedback/positive/")
 
 
 def test_feedback_page_form_and_status(django_capture_on_commit_callbacks: Any) -> None:

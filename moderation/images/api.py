@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from moderation.images import selectors, services
 from moderation.images.models import ImageUpload
 from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
+from moderation.review.disclosure import disclosure_context
 from project import api_errors, ratelimit
 from project.errors import NotFound
 from project.limits import upload_body_limit
@@ -47,6 +49,15 @@ class ImageListCreate(ListAPIView[ImageUpload]):
 
     def get_queryset(self) -> QuerySet[ImageUpload]:
         return selectors.image_list_for_owner(user=self.request.user)  # type: ignore[arg-type]
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        self._page = super().paginate_queryset(queryset)
+        return self._page
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # The page's moderator decisions, read in one query for all of it.
+        page = getattr(self, "_page", None) or []
+        return {**super().get_serializer_context(), **disclosure_context(self.request.user, page)}
 
     @extend_schema(
         request={"multipart/form-data": UploadSerializer},
@@ -82,4 +93,5 @@ class ImageDetail(APIView):
         image = selectors.image_get_for_user(user=request.user, image_id=image_id)
         if image is None:
             raise NotFound(gettext("Not found."))
-        return Response(ImageSerializer(image).data)
+        context = disclosure_context(request.user, [image])
+        return Response(ImageSerializer(image, context=context).data)

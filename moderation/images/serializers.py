@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from moderation.images.models import ImageUpload
 from moderation.items.serializers import ReasonSerializer
+from moderation.review.disclosure import DecisionFields
 
 
 class LabelSerializer(serializers.Serializer[dict[str, object]]):
@@ -26,7 +27,7 @@ class ImageCreatedSerializer(serializers.ModelSerializer[ImageUpload]):
         return reverse("api-image-detail", args=[image.id])
 
 
-class ImageSerializer(serializers.ModelSerializer[ImageUpload]):
+class ImageSerializer(DecisionFields, serializers.ModelSerializer[ImageUpload]):
     decided_by = serializers.SerializerMethodField()
     labels = LabelSerializer(many=True)
     reasons = ReasonSerializer(many=True)
@@ -35,7 +36,8 @@ class ImageSerializer(serializers.ModelSerializer[ImageUpload]):
     class Meta:
         model = ImageUpload
         fields = [
-            "id", "status", "created_at", "decided_at", "decided_by", "labels", "reasons", "url",
+            "id", "status", "created_at", "decided_at", "decided_by", "decided_by_name",
+            "decision_reason", "labels", "reasons", "url",
         ]  # fmt: skip
 
     def get_decided_by(self, image: ImageUpload) -> str | None:

@@ -53,11 +53,14 @@ def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
                 width=processed.width,
                 height=processed.height,
             )
-            transaction.on_commit(lambda: image_queue_analysis(image_id=image_id))
     except BaseException:
         # Nothing half-written: no row means no file either.
         default_storage.delete(stored)
         raise
+    # Outside the try: once the row is committed its file stays, whatever queueing does. A
+    # failure here is logged, not raised (robust): the item waits, pending, for the re-queue
+    # job, and the upload is still answered as accepted.
+    transaction.on_commit(lambda: image_queue_analysis(image_id=image_id), robust=True)
     return image
 
 

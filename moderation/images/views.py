@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from moderation.images import selectors, services
 from moderation.items.models import ItemStatus
+from moderation.review.disclosure import decisions_attach
 from project import ratelimit
 from project.errors import AppError, web_error
 from project.limits import body_limit, upload_body_limit
@@ -65,6 +66,7 @@ def my_uploads(request: HttpRequest) -> HttpResponse:
 def _my_uploads(request: HttpRequest) -> dict[str, object]:
     images = selectors.image_list_for_owner(user=request.user)  # type: ignore[arg-type]
     page = Paginator(images, 24).get_page(request.GET.get("page"))
+    decisions_attach(page)
     return {
         "page": page,
         "any_pending": any(image.status == ItemStatus.PENDING for image in page),

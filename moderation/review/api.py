@@ -69,7 +69,12 @@ class ReviewItemSerializer(serializers.ModelSerializer[ReviewItem]):
 class DecisionSerializer(serializers.Serializer[dict[str, object]]):
     decision = serializers.ChoiceField(choices=sorted(reviews.OUTCOMES))
     reason = serializers.ChoiceField(choices=[])
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # The length is checked by review_decide, so the API and the web form refuse with one message.
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=f"Sent to the submitter; at most {reviews.MAX_NOTE_CHARS} characters.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

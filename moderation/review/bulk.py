@@ -152,7 +152,6 @@ def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:
         ReviewItem.objects.filter(id=review_id).update(
             resolved_at=None, claimed_by=None, claim_expires_at=None
         )
-        queue_count_add(kind=entry.kind, reason=entry.reason, delta=1)
         item.refresh_from_db()
         kind_get(entry.kind).on_undone(item)
         pipeline.audit(
@@ -165,4 +164,6 @@ def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:
             action="undo",
             note=f"undo of bulk {action.decision} {action.id}",
         )
+        # Last, so the shared counter row is not locked across on_undone's storage I/O.
+        queue_count_add(kind=entry.kind, reason=entry.reason, delta=1)
     return True

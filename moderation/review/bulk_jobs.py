@@ -23,6 +23,7 @@ from moderation.access import user_is_moderator
 from moderation.review import selectors
 from moderation.review.bulk import bulk_check, bulk_decide_one
 from moderation.review.models import BulkAction, BulkState, ReviewItem
+from moderation.review.services import entries_not_own
 from project.errors import BadInput
 
 ACTIVE = (BulkState.QUEUED, BulkState.RUNNING)
@@ -117,7 +118,9 @@ def _entries(action: BulkAction) -> QuerySet[ReviewItem]:
         seconds = selectors.AGE_FILTERS[filters.older_than]
         queued_before -= timedelta(seconds=seconds)
     plain = selectors.QueueFilters(kind=filters.kind, reason=filters.reason)
-    return selectors.review_queue(plain).filter(created_at__lte=queued_before)
+    entries = selectors.review_queue(plain).filter(created_at__lte=queued_before)
+    # Never the moderator's own items: left out of the count, not skipped one by one.
+    return entries.filter(entries_not_own(action.moderator))
 
 
 def _after_cursor(action: BulkAction) -> QuerySet[ReviewItem]:

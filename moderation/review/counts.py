@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from moderation.review.models import ReviewItem, ReviewQueueCount
 
@@ -35,20 +35,34 @@ def queue_counts_remove(entries: Iterable[ReviewItem]) -> None:
 
 
 def queue_counts_rebuild() -> int:
-    """Recount the open entries into the counters; returns how many are open."""
+    """Recount the open entries into the counters; returns how many are open.
+
+    One counter at a time, each under its own row lock for the length of one count: writers
+    of that kind and reason wait that long, everyone else not at all (no table lock). Correct
+    against writers in flight because every writer moves its entries and its counter in one
+    transaction: one that already holds the row is waited for, and then counted; one that
+    comes later is not counted, and adds its change after ours."""
+    counted = (
+        ReviewItem.objects.filter(resolved_at__isnull=True)
+        .values_list("kind", "reason")
+        .order_by()
+        .distinct()
+    )
+    keys = set(counted) | set(ReviewQueueCount.objects.values_list("kind", "reason"))
+    return sum(_recount_one(kind, reason) for kind, reason in sorted(keys))
+
+
+def _recount_one(kind: str, reason: str) -> int:
+    counter = ReviewQueueCount.objects.filter(kind=kind, reason=reason)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Writers wait until the recount is in: none of their changes is counted twice or lost.
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {ReviewQueueCount._meta.db_table} IN EXCLUSIVE MODE")
-        rows = (
-            ReviewItem.objects.filter(resolved_at__isnull=True)
-            .values_list("kind", "reason")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        ReviewQueueCount.objects.all().delete()
-        ReviewQueueCount.objects.bulk_create(
-            ReviewQueueCount(kind=kind, reason=reason, open=n) for kind, reason, n in rows
-        )
-        return sum(n for _, _, n in rows)
+        row = counter.select_for_update().first()
+        if row is None:
+            try:
+                with transaction.atomic():  # our new row is locked by us until we commit
+                    row = ReviewQueueCount.objects.create(kind=kind, reason=reason, open=0)
+            except IntegrityError:  # a writer created it first: wait for it, then count
+                row = counter.select_for_update().get()
+        n = ReviewItem.objects.filter(resolved_at__isnull=True, kind=kind, reason=reason).count()
+        if row.open != n:
+            counter.update(open=n)
+        return n

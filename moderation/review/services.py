@@ -20,12 +20,12 @@ from django.utils.translation import gettext
 from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
-from moderation.kinds import kind_get
+from moderation.kinds import ContentKind, kind_get, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
 from moderation.review.models import ModeratorPreference, ReviewItem
 from moderation.review.notify import decision_notify
-from project.errors import BadInput, Conflict, NotFound, Unavailable
+from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -41,6 +41,46 @@ def _claim_free(now: object) -> Q:
     return Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
 
 
+def _own_entries(moderator: User) -> Q | None:
+    """The entries of items this moderator submitted, which they may neither claim nor decide
+    (None: no such rule, under ALLOW_SELF_REVIEW). One subquery per kind, no read here."""
+    if settings.ALLOW_SELF_REVIEW:
+        return None
+    own = Q()
+    for kind in kinds_all():
+        submitted = kind.model._default_manager.filter(**{kind.owner_field: moderator})
+        own |= Q(kind=kind.name, item_id__in=submitted.values("id"))
+    return own or None
+
+
+def entries_not_own(moderator: User) -> Q:
+    """The entries this moderator may decide by the self-review rule (all, if allowed)."""
+    own = _own_entries(moderator)
+    return ~own if own is not None else Q()
+
+
+def _refuse_own(kind: ContentKind, item: AnalysedItem, moderator: User) -> None:
+    if settings.ALLOW_SELF_REVIEW:
+        return
+    if getattr(item, f"{kind.owner_field}_id") == moderator.pk:
+        raise Forbidden(gettext("You submitted this item, so another moderator has to decide it."))
+
+
+def review_split_own(
+    *, review_ids: list[uuid.UUID], moderator: User
+) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """The entries this moderator may decide, and those left out because they submitted the
+    item; in the given order."""
+    own = _own_entries(moderator)
+    if own is None:
+        return list(review_ids), []
+    mine = set(ReviewItem.objects.filter(own, id__in=review_ids).values_list("id", flat=True))
+    return (
+        [review_id for review_id in review_ids if review_id not in mine],
+        [review_id for review_id in review_ids if review_id in mine],
+    )
+
+
 def _claim_fields(moderator: User) -> dict[str, object]:
     expires = timezone.now() + timedelta(seconds=queue_timing().claim_ttl_seconds)
     return {"claimed_by": moderator, "claim_expires_at": expires}
@@ -48,23 +88,32 @@ def _claim_fields(moderator: User) -> dict[str, object]:
 
 def review_claim(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
     """Claim (or renew the claim on) one open item. Conflict if another moderator's claim
-    is live or the item is decided."""
+    is live or the item is decided; Forbidden if this moderator submitted it."""
     now = timezone.now()
     won = ReviewItem.objects.filter(
-        _claim_free(now) | Q(claimed_by=moderator), id=review_id, resolved_at__isnull=True
+        (_claim_free(now) | Q(claimed_by=moderator)) & entries_not_own(moderator),
+        id=review_id,
+        resolved_at__isnull=True,
     ).update(**_claim_fields(moderator))
     entry = ReviewItem.objects.select_related("claimed_by").filter(id=review_id).first()
     if entry is None:
         raise _not_found()
     if not won:
+        if entry.item is not None:
+            _refuse_own(kind_get(entry.kind), entry.item, moderator)
         raise Conflict(_conflict_message(entry))
     return entry
 
 
 def review_claim_next(*, moderator: User, kind: str | None = None) -> ReviewItem | None:
-    """Hand this moderator the oldest open item nobody else holds (their own claim first)."""
+    """Hand this moderator the oldest open item nobody else holds (their own claim first),
+    never one they submitted."""
+    not_own = entries_not_own(moderator)
     mine = ReviewItem.objects.filter(
-        claimed_by=moderator, resolved_at__isnull=True, claim_expires_at__gte=timezone.now()
+        not_own,
+        claimed_by=moderator,
+        resolved_at__isnull=True,
+        claim_expires_at__gte=timezone.now(),
     )
     if kind:
         mine = mine.filter(kind=kind)
@@ -73,7 +122,7 @@ def review_claim_next(*, moderator: User, kind: str | None = None) -> ReviewItem
     # Read a few candidates, then race for them one by one: losing one costs one UPDATE.
     while True:
         now = timezone.now()
-        candidates = ReviewItem.objects.filter(_claim_free(now), resolved_at__isnull=True)
+        candidates = ReviewItem.objects.filter(_claim_free(now) & not_own, resolved_at__isnull=True)
         if kind:
             candidates = candidates.filter(kind=kind)
         ids = list(candidates.order_by("created_at").values_list("id", flat=True)[:10])
@@ -104,8 +153,9 @@ def review_decide(
     **details: Any,
 ) -> ReviewItem:
     """A moderator approves or rejects a queued item. Exactly one decision is ever recorded:
-    a second one (or one on an item another moderator holds) raises Conflict. `details` are
-    the item's kind's own inputs (feedback's sentiment), checked by the kind."""
+    a second one (or one on an item another moderator holds) raises Conflict; one on an item
+    this moderator submitted raises Forbidden. `details` are the item's kind's own inputs
+    (feedback's sentiment), checked by the kind."""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
     if reason not in settings.REVIEW_REASON_CODES:
@@ -126,6 +176,7 @@ def review_decide(
         raise _not_found()
     kind = kind_get(entry.kind)
     item: AnalysedItem = entry.item
+    _refuse_own(kind, item, moderator)
     details = kind.decision_check(item, approve=decision == APPROVE, details=details)
     now = timezone.now()
     try:
@@ -135,7 +186,6 @@ def review_decide(
             ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
             if not won:
                 raise Conflict(_conflict_message(ReviewItem.objects.get(id=review_id)))
-            queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
             outcome = OUTCOMES[decision]
             updated = (
                 type(item)
@@ -158,6 +208,9 @@ def review_decide(
                 note=note,
             )
             kind.on_decided(item, details)
+            # Last: the counter row is shared by every decision of this kind and reason, so
+            # its lock is held only for the commit, never across on_decided's storage I/O.
+            queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
     except StorageError as exc:
         raise Unavailable(
             gettext("The file store did not answer; nothing was decided. Try again.")

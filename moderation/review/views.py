@@ -32,7 +32,7 @@ from moderation.review import bulk_jobs, reasons, selectors
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.models import BulkAction, ReviewItem
-from project.errors import AppError, BadInput, Conflict, web_error
+from project.errors import AppError, BadInput, Conflict, Forbidden, web_error
 
 PAGE_SIZE = 50
 
@@ -110,12 +110,14 @@ def next_item(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     entry = get_object_or_404(ReviewItem.objects.select_related("claimed_by"), id=review_id)
-    held_by_other = ""
+    held_by_other = own_item = ""
     if entry.resolved_at is None:
         try:
             entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
         except Conflict as exc:
             held_by_other = str(exc)
+        except Forbidden as exc:
+            own_item = exc.message
     item = entry.item
     if item is None:
         raise Http404(gettext("No such item"))
@@ -127,6 +129,8 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "item": item,
         "kind": kind,
         "held_by_other": held_by_other,
+        "own_item": own_item,
+        "read_only": bool(held_by_other or own_item),
         "before": before,
         "after": after,
         "reason_codes": settings.REVIEW_REASON_CODES,
@@ -152,7 +156,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             moderator=moderator,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", "")[:2000],
+            note=request.POST.get("note", ""),
             **details,
         )
     except Conflict as exc:
@@ -211,8 +215,18 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if request.POST.get("scope") == "filter":
         return _bulk_job(request)
     ids = [uuid.UUID(value) for value in request.POST.getlist("ids") if _is_uuid(value)]
+    ids, own = reviews.review_split_own(review_ids=ids, moderator=_moderator(request))
+    if own:
+        message = ngettext(
+            "%(count)d item left out: you submitted it, so another moderator has to decide it.",
+            "%(count)d items left out: you submitted them, so another moderator has to decide "
+            "them.",
+            len(own),
+        )
+        messages.warning(request, message % {"count": len(own)})
     if not ids:
-        messages.error(request, gettext("Select at least one item."))
+        if not own:
+            messages.error(request, gettext("Select at least one item."))
         return redirect("review-queue")
     try:
         result = bulk_decisions.review_bulk_decide(
@@ -335,6 +349,16 @@ def history(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+# Cells a spreadsheet would read as a formula (or whose tab or CR it would eat before one), per
+# OWASP's CSV-injection guidance; a leading single quote makes the spreadsheet show them as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -347,14 +371,14 @@ def _csv(events: Any) -> StreamingHttpResponse:
     def rows() -> Any:
         yield writer.writerow(header)
         for event in events.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    event.created_at.isoformat(), event.item_kind, event.item_id,
-                    event.actor.get_username() if event.actor else event.actor_kind,
-                    event.action, event.from_status, event.to_status,
-                    event.policy_version or "", event.note,
-                ]
-            )  # fmt: skip
+            cells = [
+                event.created_at.isoformat(), event.item_kind, event.item_id,
+                event.actor.get_username() if event.actor else event.actor_kind,
+                event.action, event.from_status, event.to_status,
+                event.policy_version or "", event.note,
+            ]  # fmt: skip
+            # Every cell, not only the free-text ones: any of them may come from a person.
+            yield writer.writerow([_csv_cell(cell) for cell in cells])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="vakt-audit.csv"'
