@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -19,16 +18,9 @@ from feedback.serializers import (
     FeedbackSerializer,
 )
 from moderation.review.disclosure import disclosure_context
-from project import api_errors, ratelimit
-from project.client import client_address
+from project import api_errors
+from project.budgets import feedback_budget_hit
 from project.errors import BadInput, NotFound
-
-
-def sender_ident(request: Request) -> str:
-    """Who a rate limit counts: the user, or the client address for anonymous senders."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    return f"ip:{client_address(request)}"
 
 
 class FeedbackThrottle(BaseThrottle):
@@ -37,10 +29,9 @@ class FeedbackThrottle(BaseThrottle):
     def allow_request(self, request: Request, view: APIView) -> bool:
         if request.method != "POST":
             return True
-        self.wait_seconds = ratelimit.hit(
-            scope="feedback", ident=sender_ident(request), rate=settings.FEEDBACK_RATE
-        )
-        return self.wait_seconds is None
+        over = feedback_budget_hit(request)
+        self.wait_seconds = over.wait if over else None
+        return over is None
 
     def wait(self) -> float | None:
         return self.wait_seconds

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -13,7 +12,7 @@ from feedback.models import MAX_TEXT_CHARS
 from moderation.items.models import ItemStatus
 from moderation.review.disclosure import decisions_attach
 from project import ratelimit
-from project.client import client_address
+from project.budgets import feedback_budget_hit
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,20 +20,14 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
     text = request.POST.get("text", "")
     error = ""
     if request.method == "POST":
-        ident = (
-            f"user:{request.user.pk}"
-            if request.user.is_authenticated
-            else f"ip:{client_address(request)}"
-        )
-        wait = ratelimit.hit(scope="feedback", ident=ident, rate=settings.FEEDBACK_RATE)
-        if wait is not None:
+        if over := feedback_budget_hit(request):
             error = gettext("Too many messages (limit %(rate)s); try again in %(seconds)s s.") % {
-                "rate": settings.FEEDBACK_RATE,
-                "seconds": wait,
+                "rate": over.rate,
+                "seconds": over.wait,
             }
             context = {"text": text, "error": error, "max_chars": MAX_TEXT_CHARS}
             page = render(request, "feedback/form.html", context, status=429)
-            return ratelimit.with_retry_after(page, wait)
+            return ratelimit.with_retry_after(page, over.wait)
         author = request.user if request.user.is_authenticated else None
         try:
             feedback = services.feedback_create(text=text, author=author)

@@ -182,6 +182,8 @@ PENDING_UNQUEUED_REQUEUE_AFTER_SECONDS = env_int(
     "PENDING_UNQUEUED_REQUEUE_AFTER_SECONDS", 30, minimum=1
 )
 UPLOAD_RATE = env_str("UPLOAD_RATE", "30/minute")
+# Per client address, across accounts (an office behind one address shares it).
+UPLOAD_ADDRESS_RATE = env_str("UPLOAD_ADDRESS_RATE", "60/minute")
 # Review queue: how long a bulk decision can be undone, and the reason codes a decision must
 # carry. (The SLA and the claim length are part of the policy, set in the admin.)
 REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
@@ -198,6 +200,7 @@ REVIEW_REASON_CODES = env_list(
      "illegal", "other"],
 )  # fmt: skip
 FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
+FEEDBACK_ADDRESS_RATE = env_str("FEEDBACK_ADDRESS_RATE", "30/minute")
 # Reverse proxies in front of the application that append to X-Forwarded-For (project/client.py);
 # 0 ignores the header. Too high lets clients choose their address, so count only real ones.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
@@ -18,7 +17,8 @@ from moderation.images import selectors, services
 from moderation.images.models import ImageUpload
 from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
 from moderation.review.disclosure import disclosure_context
-from project import api_errors, ratelimit
+from project import api_errors
+from project.budgets import upload_budget_hit
 from project.errors import NotFound
 from project.limits import upload_body_limit
 
@@ -32,10 +32,9 @@ class UploadThrottle(BaseThrottle):
         # Only creating an upload costs storage and analysis; reading is not limited here.
         if request.method != "POST":
             return True
-        self.wait_seconds = ratelimit.hit(
-            scope="uploads", ident=str(request.user.pk), rate=settings.UPLOAD_RATE
-        )
-        return self.wait_seconds is None
+        over = upload_budget_hit(request)
+        self.wait_seconds = over.wait if over else None
+        return over is None
 
     def wait(self) -> float | None:
         return self.wait_seconds

@@ -24,6 +24,7 @@ from moderation.images import selectors, services
 from moderation.items.models import ItemStatus
 from moderation.review.disclosure import decisions_attach
 from project import ratelimit
+from project.budgets import upload_budget_hit
 from project.errors import AppError, web_error
 from project.limits import body_limit, upload_body_limit
 from project.security import FILE_POLICY
@@ -35,12 +36,11 @@ from project.security import FILE_POLICY
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         file = request.FILES.get("image")
-        wait = ratelimit.hit(scope="uploads", ident=str(request.user.pk), rate=settings.UPLOAD_RATE)
-        if wait is not None:
+        if over := upload_budget_hit(request):
             message = gettext("Too many uploads (limit %(rate)s); try again in %(seconds)s s.")
-            messages.error(request, message % {"rate": settings.UPLOAD_RATE, "seconds": wait})
+            messages.error(request, message % {"rate": over.rate, "seconds": over.wait})
             page = render(request, "moderation/upload.html", _my_uploads(request), status=429)
-            return ratelimit.with_retry_after(page, wait)
+            return ratelimit.with_retry_after(page, over.wait)
         if file is None:
             messages.error(request, gettext("Choose an image to upload."))
         else:
