@@ -31,6 +31,7 @@ ROUTES = all_routes()
 def _offline(settings: Any) -> Iterator[None]:
     cache.clear()
     settings.UPLOAD_RATE = settings.FEEDBACK_RATE = "10000/minute"
+    settings.UPLOAD_ADDRESS_RATE = settings.FEEDBACK_ADDRESS_RATE = "10000/minute"
     with (
         mock.patch("moderation.tasks.analyze_image.delay"),
         mock.patch("feedback.tasks.analyze_feedback.delay"),

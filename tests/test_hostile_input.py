@@ -47,6 +47,7 @@ MAX_PIXELS = 1_200
 def _offline(settings: Any) -> Iterator[None]:
     cache.clear()
     settings.UPLOAD_RATE = settings.FEEDBACK_RATE = "100000/minute"
+    settings.UPLOAD_ADDRESS_RATE = settings.FEEDBACK_ADDRESS_RATE = "100000/minute"
     settings.MAX_UPLOAD_BYTES = MAX_BYTES
     settings.MAX_IMAGE_PIXELS = MAX_PIXELS
     with (

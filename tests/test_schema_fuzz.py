@@ -40,6 +40,7 @@ def _app_in_the_test_transaction(settings: Any) -> Iterator[None]:
     transaction, that would break it); the test client disconnects that too."""
     cache.clear()
     settings.UPLOAD_RATE = settings.FEEDBACK_RATE = "100000/minute"
+    settings.UPLOAD_ADDRESS_RATE = settings.FEEDBACK_ADDRESS_RATE = "100000/minute"
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
