@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from moderation.access import user_is_moderator
 from moderation.items.serializers import ReasonSerializer
 from moderation.kinds import kind_names, kinds_all
 from moderation.review import services as reviews
+from moderation.review.decision_reasons import reason_codes_all
 from moderation.review.models import ReviewItem
 from moderation.review.selectors import (
     AGE_FILTERS,
@@ -74,7 +74,7 @@ class DecisionSerializer(serializers.Serializer[dict[str, object]]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Read when used, not at import: the codes are a setting (and the schema shows them).
-        self.fields["reason"] = serializers.ChoiceField(choices=settings.REVIEW_REASON_CODES)
+        self.fields["reason"] = serializers.ChoiceField(choices=reason_codes_all())
         # Inputs of the registered kinds' own (feedback's sentiment), all optional.
         for kind in kinds_all():
             for name, field in kind.decision_fields().items():

@@ -19,6 +19,7 @@ from moderation.items import pipeline
 from moderation.items.models import DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.review.counts import queue_count_add
+from moderation.review.decision_reasons import reason_check
 from moderation.review.models import BulkAction, BulkEntry, BulkState, ReviewItem
 from moderation.review.services import OUTCOMES, review_decide
 from project.errors import AppError, BadInput, Conflict
@@ -36,11 +37,7 @@ def bulk_check(*, decision: str, reason: str) -> None:
     (The same words as review_decide, which checks them again for each item.)"""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
-    if reason not in settings.REVIEW_REASON_CODES:
-        codes = ", ".join(settings.REVIEW_REASON_CODES)
-        raise BadInput(
-            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
-        )
+    reason_check(decision=decision, reason=reason)
 
 
 def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:

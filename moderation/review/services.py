@@ -10,7 +10,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
@@ -23,6 +22,7 @@ from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
+from moderation.review.decision_reasons import reason_check
 from moderation.review.models import ModeratorPreference, ReviewItem
 from moderation.review.notify import decision_notify
 from project.errors import BadInput, Conflict, NotFound, Unavailable
@@ -108,11 +108,7 @@ def review_decide(
     the item's kind's own inputs (feedback's sentiment), checked by the kind."""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
-    if reason not in settings.REVIEW_REASON_CODES:
-        codes = ", ".join(settings.REVIEW_REASON_CODES)
-        raise BadInput(
-            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
-        )
+    reason_check(decision=decision, reason=reason)
     if "\x00" in note:
         raise BadInput(gettext("note must not contain NUL characters"), field="note")
     if len(note) > MAX_NOTE_CHARS:

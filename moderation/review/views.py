@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -31,6 +30,7 @@ from moderation.review import bulk as bulk_decisions
 from moderation.review import bulk_jobs, reasons, selectors
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
+from moderation.review.decision_reasons import reason_choices, reason_or_default
 from moderation.review.models import BulkAction, ReviewItem
 from project.errors import AppError, BadInput, Conflict, web_error
 
@@ -86,7 +86,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "counts": counts,
-        "reason_codes": settings.REVIEW_REASON_CODES,
+        "reason_choices": reason_choices(),
         "query": query.urlencode(),
         "sla_hours": sla / 3600,
     }
@@ -129,7 +129,7 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "held_by_other": held_by_other,
         "before": before,
         "after": after,
-        "reason_codes": settings.REVIEW_REASON_CODES,
+        "reason_choices": reason_choices(),
         "renew_seconds": max(10, queue_timing().claim_ttl_seconds // 3),
     }
     return render(request, "review/item.html", context)
@@ -151,7 +151,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             review_id=review_id,
             moderator=moderator,
             decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
+            reason=_reason(request),
             note=request.POST.get("note", "")[:2000],
             **details,
         )
@@ -219,7 +219,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             review_ids=ids,
             moderator=_moderator(request),
             decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
+            reason=_reason(request),
         )
     except BadInput as exc:
         if exc.field == "ids":  # more than one request may decide: refused, not cut short
@@ -265,7 +265,7 @@ def _bulk_job(request: HttpRequest) -> HttpResponse:
                 filters=filters,
                 moderator=_moderator(request),
                 decision=request.POST.get("decision", ""),
-                reason=request.POST.get("reason", ""),
+                reason=_reason(request),
             )
             job = str(action.id)
             # robust: with the broker down the job is written all the same, and the stall
@@ -393,6 +393,11 @@ def _same_site_path(request: HttpRequest, target: str) -> str:
     ):
         return ""
     return target
+
+
+def _reason(request: HttpRequest) -> str:
+    decision = request.POST.get("decision", "")
+    return reason_or_default(decision=decision, reason=request.POST.get("reason", ""))
 
 
 def _is_uuid(value: str) -> bool:
