@@ -28,6 +28,7 @@ from moderation.kinds import kind_get, kind_names, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review import bulk as bulk_decisions
 from moderation.review import bulk_jobs, reasons, selectors
+from moderation.review import history as review_history
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.decision_reasons import reason_choices, reason_or_default
@@ -328,6 +329,7 @@ def history(request: HttpRequest) -> HttpResponseBase:
         "review/history.html",
         {
             "page": page,
+            "rows": review_history.history_rows(page),
             "params": request.GET,
             "query": query.urlencode(),
             "actions": list(reasons.AUDIT_ACTION_NAMES),
@@ -343,6 +345,7 @@ class _Echo:
 def _csv(events: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     header = ["time", "item_kind", "item_id", "actor", "action", "from", "to", "policy", "note"]
+    header += ["decision", "reason", "reason_name"]
 
     def rows() -> Any:
         yield writer.writerow(header)
@@ -353,6 +356,7 @@ def _csv(events: Any) -> StreamingHttpResponse:
                     event.actor.get_username() if event.actor else event.actor_kind,
                     event.action, event.from_status, event.to_status,
                     event.policy_version or "", event.note,
+                    *review_history.csv_cells(event),
                 ]
             )  # fmt: skip
 
