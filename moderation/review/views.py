@@ -33,6 +33,7 @@ from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.decision_reasons import reason_choices, reason_or_default
 from moderation.review.models import BulkAction, ReviewItem
+from moderation.review.queue_why import queue_why_all
 from project.errors import AppError, BadInput, Conflict, web_error
 
 PAGE_SIZE = 50
@@ -67,17 +68,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     sla = queue_timing().sla_seconds
-    # Only kinds that show something of the item in the queue cost a query for their items.
     shown = [kind.name for kind in kinds_all() if kind.queue_template]
+    # Every row's item, one query per kind: the "why" reads its reasons and policy version.
+    entries = selectors.review_items_attach(page)
+    whys = queue_why_all(entries)
     rows = [
         {
             "entry": entry,
             "item": entry.item if entry.kind in shown else None,
             "kind": kind_get(entry.kind),
+            "why": whys.get(entry.id),
             "age_seconds": (now - entry.created_at).total_seconds(),
             "overdue": (now - entry.created_at).total_seconds() > sla,
         }
-        for entry in selectors.review_items_attach(page, kinds=shown)
+        for entry in entries
     ]
     query = request.GET.copy()
     query.pop("page", None)
