@@ -30,6 +30,7 @@ from moderation.review.selectors import (
     review_items_attach,
     review_queue,
 )
+from moderation.review.undo import review_undo
 from project import api_errors
 
 
@@ -148,4 +149,15 @@ class ReviewDecision(APIView):
             moderator=request.user,  # type: ignore[arg-type]
             **form.validated_data,
         )
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewUndo(APIView):
+    """Undo this moderator's decision within REVIEW_UNDO_SECONDS: the item is open again."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        entry = review_undo(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
         return Response(ReviewItemSerializer(entry).data)

@@ -34,9 +34,12 @@ from moderation.review import tasks as review_tasks
 from moderation.review.decision_reasons import reason_choices, reason_or_default
 from moderation.review.models import BulkAction, ReviewItem
 from moderation.review.queue_why import queue_why_all
+from moderation.review.undo import review_undo, review_undo_deadline
 from project.errors import AppError, BadInput, Conflict, web_error
 
 PAGE_SIZE = 50
+# The session key of this moderator's last single decision, for its undo bar.
+UNDO_DECISION = "undo_review"
 
 
 def moderator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -87,6 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "bulk": _last_bulk(request),
+        "undo_decision": _last_decision(request),
         "filters": filters,
         "page": page,
         "rows": rows,
@@ -132,6 +136,7 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "item": item,
         "kind": kind,
         "held_by_other": held_by_other,
+        "undo_decision": _last_decision(request),
         "before": before,
         "after": after,
         "reason_choices": reason_choices(),
@@ -165,6 +170,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         return web_error(request, exc, "review-queue", message=problem)
     except AppError as exc:
         return web_error(request, exc, "review-item", review_id=review_id)
+    request.session[UNDO_DECISION] = str(review_id)
     if request.POST.get("decision") == reviews.APPROVE:
         messages.success(request, gettext("Approved."))
     else:
@@ -196,6 +202,20 @@ def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     except AppError:  # no such item, or nothing hidden to reveal
         raise Http404(gettext("No such feedback")) from None
     return render(request, "review/_revealed_text.html", {"text": text})
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    """This moderator's last single decision, back in the queue (within REVIEW_UNDO_SECONDS)."""
+    try:
+        review_undo(review_id=review_id, moderator=_moderator(request))
+    except AppError as exc:
+        problem = f"{capfirst(exc.message)}."
+        return web_error(request, exc, "review-queue", message=problem, level=messages.ERROR)
+    request.session.pop(UNDO_DECISION, None)
+    messages.success(request, gettext("Undone: the item is back in the queue."))
+    return redirect("review-item", review_id=review_id)
 
 
 @require_POST
@@ -380,6 +400,19 @@ def _last_bulk(request: HttpRequest) -> dict[str, Any] | None:
         del request.session["undo_bulk"]
         return None
     return context
+
+
+def _last_decision(request: HttpRequest) -> ReviewItem | None:
+    """This moderator's last single decision, while it can still be undone."""
+    review_id = request.session.get(UNDO_DECISION)
+    if not review_id:
+        return None
+    entry = ReviewItem.objects.filter(id=review_id, claimed_by=_moderator(request)).first()
+    deadline = review_undo_deadline(entry) if entry is not None else None
+    if entry is None or deadline is None or deadline < timezone.now() or entry.item is None:
+        del request.session[UNDO_DECISION]
+        return None
+    return entry
 
 
 def _bulk_context(action: BulkAction) -> dict[str, Any]:

@@ -50,6 +50,13 @@ def test_moderator_reviews_with_the_keyboard_only(signed_in_page: SignIn) -> Non
     assert ImageUpload.objects.get(id=first.item_id).status == ItemStatus.APPROVED
     decision = AuditEvent.objects.get(item_id=first.item_id, action="decision")
     assert decision.reasons[0]["reason"] == "ok"  # no reason chosen: the first approve one
+
+    # Changed my mind: the last decision can be undone from the next item's page.
+    expect(page.locator("#undo-decision-bar")).to_contain_text("The last item was approved.")
+    page.locator("#undo-decision").click()
+    page.wait_for_url(f"**/review/{first.id}/")
+    expect(page.locator(".message.success")).to_have_text("Undone: the item is back in the queue.")
+    assert ImageUpload.objects.get(id=first.item_id).status == ItemStatus.IN_REVIEW
     assert ReviewItem.objects.get(id=second.id).claimed_by == moderator
 
 
