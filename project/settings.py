@@ -194,11 +194,22 @@ REVIEW_BULK_BATCH_SIZE = env_int("REVIEW_BULK_BATCH_SIZE", 100, minimum=1)
 ALLOW_SELF_REVIEW = env_bool("ALLOW_SELF_REVIEW", False)
 # How many recent items "Preview impact" replays a proposed policy over.
 POLICY_REPLAY_ITEMS = env_int("POLICY_REPLAY_ITEMS", 10_000, minimum=1)
-REVIEW_REASON_CODES = env_list(
-    "REVIEW_REASON_CODES",
-    ["ok", "false_positive", "nudity", "violence", "hate", "harassment", "spam", "personal_data",
-     "illegal", "other"],
-)  # fmt: skip
+# The reason codes a moderator's decision carries: an approval one of the approve codes, a
+# rejection one of the reject codes (moderation/review/decision_reasons.py).
+_APPROVE_REASONS = ["ok", "false_positive"]
+_REJECT_REASONS = ["nudity", "violence", "hate", "harassment", "spam", "personal_data", "illegal",
+                   "other"]  # fmt: skip
+# Older installations set one list for both: still read, its approve codes approve and the rest
+# reject, unless the two lists of their own are set.
+if _legacy_reasons := env_list("REVIEW_REASON_CODES", []):
+    _REJECT_REASONS = [code for code in _legacy_reasons if code not in _APPROVE_REASONS]
+    _APPROVE_REASONS = [code for code in _legacy_reasons if code in _APPROVE_REASONS] or ["ok"]
+REVIEW_APPROVE_REASON_CODES = env_list("REVIEW_APPROVE_REASON_CODES", _APPROVE_REASONS)
+REVIEW_REJECT_REASON_CODES = env_list("REVIEW_REJECT_REASON_CODES", _REJECT_REASONS)
+if not REVIEW_APPROVE_REASON_CODES or not REVIEW_REJECT_REASON_CODES:
+    raise ImproperlyConfigured(
+        "REVIEW_APPROVE_REASON_CODES and REVIEW_REJECT_REASON_CODES must each name a code"
+    )
 FEEDBACK_RATE = env_str("FEEDBACK_RATE", "10/minute")
 FEEDBACK_ADDRESS_RATE = env_str("FEEDBACK_ADDRESS_RATE", "30/minute")
 # Reverse proxies in front of the application that append to X-Forwarded-For (project/client.py);

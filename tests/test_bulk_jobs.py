@@ -77,7 +77,12 @@ def start_job(moderator: User, decision: str = "approve", **filters: str) -> Bul
     ):
         response = signed_in(moderator).post(
             "/review/bulk/",
-            {"scope": "filter", "decision": decision, "reason": "ok", **filters},
+            {
+                "scope": "filter",
+                "decision": decision,
+                "reason": "ok" if decision == "approve" else "spam",
+                **filters,
+            },
         )
     assert response.status_code == 302
     action = BulkAction.objects.get()

@@ -443,10 +443,14 @@ def test_a_language_code_outside_languages_stops_start_up() -> None:
 
 @pytest.mark.django_db
 def test_a_reason_code_added_by_an_admin_reads_as_words(settings: Any) -> None:
-    settings.REVIEW_REASON_CODES = ["ok", "self_harm"]
+    settings.REVIEW_APPROVE_REASON_CODES = ["ok"]
+    settings.REVIEW_REJECT_REASON_CODES = ["self_harm"]
     entry = queued_image()
     page = client_for(make_moderator()).get(f"/review/{entry.id}/").content.decode()
-    assert '<option value="self_harm">2. Self harm</option>' in page
+    assert (
+        '<option value="self_harm" data-decision="reject" data-guidance="">2. Self harm</option>'
+        in page
+    )
     with translation.override("nb"):
         subject, body = notify.decision_email(
             kind="feedback", approved=False, item_id="42", reason="self_harm", note=""

@@ -144,6 +144,12 @@ ID_ROUTES: dict[str, Case] = {
     "review-bulk-undo": Case(
         "post", lambda w: {"bulk_id": w.bulk.id}, 403, LOGIN, "moderator", 302
     ),
+    "review-undo": Case(
+        "post", lambda w: {"review_id": w.bulk_entry.id}, 403, LOGIN, "moderator", 302
+    ),
+    "api-review-undo": Case(
+        "post", lambda w: {"review_id": w.bulk_entry.id}, 403, 401, "moderator", 200
+    ),
     "api-review-claim": Case(
         "post", lambda w: {"review_id": w.image_entry.id}, 403, 401, "moderator", 200
     ),
@@ -252,6 +258,14 @@ def test_another_moderator_cannot_undo_a_bulk_decision(world: World) -> None:
     before = state(world)
     response = signed_in(make_moderator()).post(f"/review/bulk/{world.bulk.id}/undo/")
     assert response.status_code == 302
+    assert state(world) == before
+
+
+def test_another_moderator_cannot_undo_a_single_decision(world: World) -> None:
+    before = state(world)
+    intruder = signed_in(make_moderator())
+    assert intruder.post(f"/review/{world.bulk_entry.id}/undo/").status_code == 302
+    assert intruder.post(f"/api/v1/reviews/{world.bulk_entry.id}/undo/").status_code == 409
     assert state(world) == before
 
 

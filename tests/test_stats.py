@@ -156,15 +156,16 @@ def build(spec: Spec, number: int, moderator: User) -> None:
     entry = ReviewItem.objects.filter(kind=spec.kind, item_id=item.id).first()
     for index, (decision, _when) in enumerate(spec.decisions):
         assert entry is not None
+        reason = "ok" if decision == "approve" else "other"
         if index == 0 and spec.undo_at:
             result = bulk.review_bulk_decide(
-                review_ids=[entry.id], moderator=moderator, decision=decision, reason="other"
+                review_ids=[entry.id], moderator=moderator, decision=decision, reason=reason
             )
             assert result.action is not None
             assert bulk.review_bulk_undo(bulk_id=result.action.id, moderator=moderator) == 1
         else:
             reviews.review_decide(
-                review_id=entry.id, moderator=moderator, decision=decision, reason="other"
+                review_id=entry.id, moderator=moderator, decision=decision, reason=reason
             )
 
     # Move everything to the spec's times.

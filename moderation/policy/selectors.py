@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from moderation.policy.engine import Band, PolicySnapshot
@@ -13,6 +14,17 @@ def policy_current() -> PolicySnapshot:
     if policy is None:
         # The seed migration creates version 1; reaching here means the database was emptied.
         raise Policy.DoesNotExist("no moderation policy: run `manage.py migrate`")
+    return _snapshot(policy)
+
+
+def policy_versions(versions: Iterable[int]) -> dict[int, PolicySnapshot]:
+    """The named versions as the engine took them (two queries however many); a version that
+    is not stored is left out."""
+    policies = Policy.objects.filter(version__in=set(versions)).prefetch_related("bands")
+    return {policy.version: _snapshot(policy) for policy in policies}
+
+
+def _snapshot(policy: Policy) -> PolicySnapshot:
     return PolicySnapshot(
         version=policy.version,
         bands={

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from moderation.access import user_is_moderator
 from moderation.items.serializers import ReasonSerializer
 from moderation.kinds import kind_names, kinds_all
 from moderation.review import services as reviews
+from moderation.review.decision_reasons import reason_codes_all
 from moderation.review.models import ReviewItem
 from moderation.review.selectors import (
     AGE_FILTERS,
@@ -30,6 +30,7 @@ from moderation.review.selectors import (
     review_items_attach,
     review_queue,
 )
+from moderation.review.undo import review_undo
 from project import api_errors
 
 
@@ -79,7 +80,7 @@ class DecisionSerializer(serializers.Serializer[dict[str, object]]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Read when used, not at import: the codes are a setting (and the schema shows them).
-        self.fields["reason"] = serializers.ChoiceField(choices=settings.REVIEW_REASON_CODES)
+        self.fields["reason"] = serializers.ChoiceField(choices=reason_codes_all())
         # Inputs of the registered kinds' own (feedback's sentiment), all optional.
         for kind in kinds_all():
             for name, field in kind.decision_fields().items():
@@ -153,4 +154,15 @@ class ReviewDecision(APIView):
             moderator=request.user,  # type: ignore[arg-type]
             **form.validated_data,
         )
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewUndo(APIView):
+    """Undo this moderator's decision within REVIEW_UNDO_SECONDS: the item is open again."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        entry = review_undo(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
         return Response(ReviewItemSerializer(entry).data)

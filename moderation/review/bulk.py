@@ -15,12 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from moderation.items import pipeline
-from moderation.items.models import DecidedBy, ItemStatus
-from moderation.kinds import kind_get
-from moderation.review.counts import queue_count_add
-from moderation.review.models import BulkAction, BulkEntry, BulkState, ReviewItem
+from moderation.review.decision_reasons import reason_check
+from moderation.review.models import BulkAction, BulkEntry, BulkState
 from moderation.review.services import OUTCOMES, review_decide
+from moderation.review.undo import decision_revert
 from project.errors import AppError, BadInput, Conflict
 
 
@@ -36,11 +34,7 @@ def bulk_check(*, decision: str, reason: str) -> None:
     (The same words as review_decide, which checks them again for each item.)"""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
-    if reason not in settings.REVIEW_REASON_CODES:
-        codes = ", ".join(settings.REVIEW_REASON_CODES)
-        raise BadInput(
-            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
-        )
+    reason_check(decision=decision, reason=reason)
 
 
 def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:
@@ -134,36 +128,9 @@ def review_bulk_undo(*, bulk_id: uuid.UUID, moderator: User) -> int:
 
 
 def _undo_one(review_id: uuid.UUID, action: BulkAction) -> bool:
-    entry = ReviewItem.objects.get(id=review_id)
-    item = entry.item
-    if item is None:  # deleted since (its account was)
-        return False
-    outcome = OUTCOMES[action.decision]
-    with transaction.atomic():
-        reverted = (
-            type(item)
-            ._default_manager.filter(
-                id=item.id, status=outcome, decided_by=DecidedBy.MODERATOR
-            )
-            .update(status=ItemStatus.IN_REVIEW, decided_by="", decided_at=None)
-        )  # fmt: skip
-        if not reverted:
-            return False
-        ReviewItem.objects.filter(id=review_id).update(
-            resolved_at=None, claimed_by=None, claim_expires_at=None
-        )
-        item.refresh_from_db()
-        kind_get(entry.kind).on_undone(item)
-        pipeline.audit(
-            item,
-            from_status=outcome,
-            to_status=ItemStatus.IN_REVIEW,
-            reasons=[],
-            policy_version=item.policy_version,
-            actor=action.moderator,
-            action="undo",
-            note=f"undo of bulk {action.decision} {action.id}",
-        )
-        # Last, so the shared counter row is not locked across on_undone's storage I/O.
-        queue_count_add(kind=entry.kind, reason=entry.reason, delta=1)
-    return True
+    return decision_revert(
+        review_id=review_id,
+        decision=action.decision,
+        moderator=action.moderator,
+        note=f"undo of bulk {action.decision} {action.id}",
+    )

@@ -2,8 +2,9 @@
 
 Decisions are stored with machine-readable reasons (`{"label", "confidence", "band",
 "threshold", "category", "detail"?}`, and for rules that are not a label's band also `"code"`
-and `"params"`); moderators' decisions carry a reason code from REVIEW_REASON_CODES. Pages,
-e-mails and the API turn them into words here, and only here, so every screen says the same.
+and `"params"`); moderators' decisions carry a reason code that fits the decision
+(decision_reasons.py). Pages, e-mails and the API turn them into words here, and only here, so
+every screen says the same.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from moderation.i18n import language_list, language_name
 
-# Display names of the moderators' reason codes (REVIEW_REASON_CODES). A code an admin adds
+# Display names of the moderators' reason codes (REVIEW_APPROVE_REASON_CODES and
+# REVIEW_REJECT_REASON_CODES). A code an admin adds
 # without a name here is shown as its words: "self_harm" → "self harm".
 REVIEW_REASON_NAMES: Mapping[str, Promise] = {
     "ok": pgettext_lazy("decision reason", "OK"),
@@ -31,6 +33,20 @@ REVIEW_REASON_NAMES: Mapping[str, Promise] = {
     "personal_data": pgettext_lazy("decision reason", "personal data"),
     "illegal": pgettext_lazy("decision reason", "illegal content"),
     "other": pgettext_lazy("decision reason", "other"),
+}
+
+# One line each on when a reason fits, shown next to the choice. A code an admin adds has none.
+REVIEW_REASON_GUIDANCE: Mapping[str, Promise] = {
+    "ok": gettext_lazy("Nothing wrong with it: publish."),
+    "false_positive": gettext_lazy("The analyzer flagged something that is not there."),
+    "nudity": gettext_lazy("Nudity or sexual content."),
+    "violence": gettext_lazy("Violence, gore or threats of harm."),
+    "hate": gettext_lazy("Attacks people for who they are: origin, religion, gender, …"),
+    "harassment": gettext_lazy("Bullies, insults or targets a person."),
+    "spam": gettext_lazy("Advertising, scams or repeated junk."),
+    "personal_data": gettext_lazy("Shows someone's personal data: names, numbers, addresses."),
+    "illegal": gettext_lazy("Content that is against the law."),
+    "other": gettext_lazy("Not acceptable for another reason: say why in the note."),
 }
 
 SENTIMENT_NAMES: Mapping[str, Promise] = {
@@ -69,6 +85,11 @@ def review_reason_name(code: str) -> str:
     """A moderator's reason code for people: "false_positive" → "false positive"."""
     name = REVIEW_REASON_NAMES.get(code)
     return str(name) if name is not None else readable_code(code)
+
+
+def review_reason_guidance(code: str) -> str:
+    guidance = REVIEW_REASON_GUIDANCE.get(code)
+    return str(guidance) if guidance is not None else ""
 
 
 def sentiment_name(sentiment: str | None) -> str:

@@ -23,6 +23,7 @@ from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.kinds import ContentKind, kind_get, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
+from moderation.review.decision_reasons import reason_check
 from moderation.review.models import ModeratorPreference, ReviewItem
 from moderation.review.notify import decision_notify
 from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
@@ -158,11 +159,7 @@ def review_decide(
     (feedback's sentiment), checked by the kind."""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
-    if reason not in settings.REVIEW_REASON_CODES:
-        codes = ", ".join(settings.REVIEW_REASON_CODES)
-        raise BadInput(
-            gettext("reason must be one of %(codes)s") % {"codes": codes}, field="reason"
-        )
+    reason_check(decision=decision, reason=reason)
     if "\x00" in note:
         raise BadInput(gettext("note must not contain NUL characters"), field="note")
     if len(note) > MAX_NOTE_CHARS:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("review/<uuid:review_id>/decide/", views.decide, name="review-decide"),
     path("review/<uuid:review_id>/renew/", views.renew, name="review-renew"),
     path("review/<uuid:review_id>/reveal/", views.reveal_pii, name="review-reveal"),
+    path("review/<uuid:review_id>/undo/", views.undo, name="review-undo"),
 ]
 
 api_urlpatterns = [
@@ -26,4 +27,5 @@ api_urlpatterns = [
         api.ReviewDecision.as_view(),
         name="api-review-decision",
     ),
+    path("reviews/<uuid:review_id>/undo/", api.ReviewUndo.as_view(), name="api-review-undo"),
 ]

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -29,12 +28,18 @@ from moderation.kinds import kind_get, kind_names, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review import bulk as bulk_decisions
 from moderation.review import bulk_jobs, reasons, selectors
+from moderation.review import history as review_history
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
+from moderation.review.decision_reasons import reason_choices, reason_or_default
 from moderation.review.models import BulkAction, ReviewItem
+from moderation.review.queue_why import queue_why_all
+from moderation.review.undo import review_undo, review_undo_deadline
 from project.errors import AppError, BadInput, Conflict, Forbidden, web_error
 
 PAGE_SIZE = 50
+# The session key of this moderator's last single decision, for its undo bar.
+UNDO_DECISION = "undo_review"
 
 
 def moderator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -66,27 +71,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     sla = queue_timing().sla_seconds
-    # Only kinds that show something of the item in the queue cost a query for their items.
     shown = [kind.name for kind in kinds_all() if kind.queue_template]
+    # Every row's item, one query per kind: the "why" reads its reasons and policy version.
+    entries = selectors.review_items_attach(page)
+    whys = queue_why_all(entries)
     rows = [
         {
             "entry": entry,
             "item": entry.item if entry.kind in shown else None,
             "kind": kind_get(entry.kind),
+            "why": whys.get(entry.id),
             "age_seconds": (now - entry.created_at).total_seconds(),
             "overdue": (now - entry.created_at).total_seconds() > sla,
         }
-        for entry in selectors.review_items_attach(page, kinds=shown)
+        for entry in entries
     ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "bulk": _last_bulk(request),
+        "undo_decision": _last_decision(request),
         "filters": filters,
         "page": page,
         "rows": rows,
         "counts": counts,
-        "reason_codes": settings.REVIEW_REASON_CODES,
+        "reason_choices": reason_choices(),
         "query": query.urlencode(),
         "sla_hours": sla / 3600,
     }
@@ -131,9 +140,10 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "held_by_other": held_by_other,
         "own_item": own_item,
         "read_only": bool(held_by_other or own_item),
+        "undo_decision": _last_decision(request),
         "before": before,
         "after": after,
-        "reason_codes": settings.REVIEW_REASON_CODES,
+        "reason_choices": reason_choices(),
         "renew_seconds": max(10, queue_timing().claim_ttl_seconds // 3),
     }
     return render(request, "review/item.html", context)
@@ -155,7 +165,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
             review_id=review_id,
             moderator=moderator,
             decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
+            reason=_reason(request),
             note=request.POST.get("note", ""),
             **details,
         )
@@ -164,6 +174,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         return web_error(request, exc, "review-queue", message=problem)
     except AppError as exc:
         return web_error(request, exc, "review-item", review_id=review_id)
+    request.session[UNDO_DECISION] = str(review_id)
     if request.POST.get("decision") == reviews.APPROVE:
         messages.success(request, gettext("Approved."))
     else:
@@ -195,6 +206,20 @@ def reveal_pii(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     except AppError:  # no such item, or nothing hidden to reveal
         raise Http404(gettext("No such feedback")) from None
     return render(request, "review/_revealed_text.html", {"text": text})
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
+    """This moderator's last single decision, back in the queue (within REVIEW_UNDO_SECONDS)."""
+    try:
+        review_undo(review_id=review_id, moderator=_moderator(request))
+    except AppError as exc:
+        problem = f"{capfirst(exc.message)}."
+        return web_error(request, exc, "review-queue", message=problem, level=messages.ERROR)
+    request.session.pop(UNDO_DECISION, None)
+    messages.success(request, gettext("Undone: the item is back in the queue."))
+    return redirect("review-item", review_id=review_id)
 
 
 @require_POST
@@ -233,7 +258,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
             review_ids=ids,
             moderator=_moderator(request),
             decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
+            reason=_reason(request),
         )
     except BadInput as exc:
         if exc.field == "ids":  # more than one request may decide: refused, not cut short
@@ -279,7 +304,7 @@ def _bulk_job(request: HttpRequest) -> HttpResponse:
                 filters=filters,
                 moderator=_moderator(request),
                 decision=request.POST.get("decision", ""),
-                reason=request.POST.get("reason", ""),
+                reason=_reason(request),
             )
             job = str(action.id)
             # robust: with the broker down the job is written all the same, and the stall
@@ -342,6 +367,7 @@ def history(request: HttpRequest) -> HttpResponseBase:
         "review/history.html",
         {
             "page": page,
+            "rows": review_history.history_rows(page),
             "params": request.GET,
             "query": query.urlencode(),
             "actions": list(reasons.AUDIT_ACTION_NAMES),
@@ -367,6 +393,7 @@ class _Echo:
 def _csv(events: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     header = ["time", "item_kind", "item_id", "actor", "action", "from", "to", "policy", "note"]
+    header += ["decision", "reason", "reason_name"]
 
     def rows() -> Any:
         yield writer.writerow(header)
@@ -375,7 +402,7 @@ def _csv(events: Any) -> StreamingHttpResponse:
                 event.created_at.isoformat(), event.item_kind, event.item_id,
                 event.actor.get_username() if event.actor else event.actor_kind,
                 event.action, event.from_status, event.to_status,
-                event.policy_version or "", event.note,
+                event.policy_version or "", event.note, *review_history.csv_cells(event),
             ]  # fmt: skip
             # Every cell, not only the free-text ones: any of them may come from a person.
             yield writer.writerow([_csv_cell(cell) for cell in cells])
@@ -398,6 +425,19 @@ def _last_bulk(request: HttpRequest) -> dict[str, Any] | None:
     return context
 
 
+def _last_decision(request: HttpRequest) -> ReviewItem | None:
+    """This moderator's last single decision, while it can still be undone."""
+    review_id = request.session.get(UNDO_DECISION)
+    if not review_id:
+        return None
+    entry = ReviewItem.objects.filter(id=review_id, claimed_by=_moderator(request)).first()
+    deadline = review_undo_deadline(entry) if entry is not None else None
+    if entry is None or deadline is None or deadline < timezone.now() or entry.item is None:
+        del request.session[UNDO_DECISION]
+        return None
+    return entry
+
+
 def _bulk_context(action: BulkAction) -> dict[str, Any]:
     deadline = bulk_decisions.bulk_undo_deadline(action)
     return {
@@ -417,6 +457,11 @@ def _same_site_path(request: HttpRequest, target: str) -> str:
     ):
         return ""
     return target
+
+
+def _reason(request: HttpRequest) -> str:
+    decision = request.POST.get("decision", "")
+    return reason_or_default(decision=decision, reason=request.POST.get("reason", ""))
 
 
 def _is_uuid(value: str) -> bool:

@@ -36,20 +36,29 @@
   const form = document.getElementById("decide-form");
   const reason = document.getElementById("reason");
   const hint = document.getElementById("decide-hint");
-  const CLEARS = ["ok", "false_positive"];
+  // Each reason belongs to one decision (data-decision); a reject must choose its own.
+  const guidance = document.getElementById("reason-guidance");
+  function chosenFor() {
+    const option = reason.options[reason.selectedIndex];
+    return option ? option.dataset.decision || "" : "";
+  }
+  function showGuidance() {
+    const option = reason.options[reason.selectedIndex];
+    if (guidance) guidance.textContent = option ? option.dataset.guidance || "" : "";
+  }
   function submit(decision) {
     if (!form) return;
-    if (decision === "reject" && CLEARS.includes(reason.value)) {
+    if (decision === "reject" && chosenFor() !== "reject") {
       hint.textContent = hint.dataset.rejectHint;
       reason.focus();
       return;
     }
-    if (decision === "approve" && !CLEARS.includes(reason.value) && reason.dataset.touched !== "1") {
-      reason.value = "ok";
+    if (decision === "approve" && chosenFor() !== "approve" && reason.dataset.touched !== "1") {
+      reason.value = "";  // the server approves with the first approve reason
     }
     document.getElementById(decision).click();
   }
-  if (reason) reason.addEventListener("change", () => { reason.dataset.touched = "1"; });
+  if (reason) reason.addEventListener("change", () => { reason.dataset.touched = "1"; showGuidance(); });
 
   function go(id) {
     const link = document.getElementById(id);
@@ -78,9 +87,10 @@
     if (key === "b") { toggleBlur(); return; }
     if (key === "a") { submit("approve"); event.preventDefault(); return; }
     if (key === "r") { submit("reject"); event.preventDefault(); return; }
-    if (reason && /^[1-9]$/.test(key) && Number(key) <= reason.options.length) {
-      reason.selectedIndex = Number(key) - 1;
+    if (reason && /^[1-9]$/.test(key) && Number(key) < reason.options.length) {
+      reason.selectedIndex = Number(key);  // option 0 is "Choose a reason"
       reason.dataset.touched = "1";
+      showGuidance();
       if (hint) hint.textContent = "";
       event.preventDefault();
     }
