@@ -63,8 +63,9 @@ check_test_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
-  die "the browser and translation tests need ${missing[*]}: sudo apt-get install ${missing[*]}
+  die "the browser, translation and proxy tests need ${missing[*]}: sudo apt-get install ${missing[*]}
   (or run part of the suite, e.g. ./bin/test --ignore tests/browser)"
 }
 
