@@ -5,6 +5,7 @@ import io
 import factory
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from moderation.images.analyzers.base import ImageAnalysis, ModerationLabel
@@ -37,6 +38,13 @@ def make_moderator(**kwargs: object) -> User:
     user = make_user(**kwargs)
     user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
     return user
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def image_bytes(

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import Client, TestCase
+from django.test import TestCase
 from django.utils import timezone
 
 from feedback.models import Feedback
@@ -33,16 +33,10 @@ from moderation.review import services as reviews
 from moderation.review.counts import queue_counts_rebuild
 from project.errors import Conflict
 from tests.conftest import WorkerFactory
-from tests.factories import make_moderator, make_user
+from tests.factories import make_moderator, make_user, signed_in
 from tests.test_reviews import queued_feedback
 
 OWNER_EMAIL = "owner@example.com"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def stored_queue(n: int, owner: User | None = None) -> list[ReviewItem]:

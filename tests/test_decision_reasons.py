@@ -4,13 +4,11 @@ on the API, the item page and the bulk bar alike."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
-from django.test import Client
 
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem, UserPreference
 from tests.conftest import clean_env, run_manage
-from tests.factories import make_moderator
+from tests.factories import make_moderator, signed_in
 from tests.test_reviews import queued_image
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def status_of(entry: ReviewItem) -> str:

@@ -9,11 +9,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from moderation.models import ReviewItem
 from moderation.review import services as reviews
-from tests.factories import make_moderator
+from tests.factories import make_moderator, signed_in
 from tests.test_reviews import queued_image
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def rejected_by(moderator: User) -> ReviewItem:

@@ -27,6 +27,7 @@ from tests.factories import (
     ReviewAnalyzer,
     make_moderator,
     make_user,
+    signed_in,
     token_header,
     upload_file,
 )
@@ -186,12 +187,6 @@ def request(client: Client, case: Case, path: str) -> Any:
     if path.startswith("/api/"):
         return client.post(path, json.dumps(case.data), content_type="application/json")
     return client.post(path, case.data)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_refused(response: Any, expected: int | str) -> None:

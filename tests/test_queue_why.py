@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from feedback.models import Feedback
 from moderation.models import ImageUpload, ReviewItem, UserPreference
-from tests.factories import make_moderator
+from tests.factories import make_moderator, signed_in
 from tests.test_reviews import queued_feedback, queued_image
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def band(label: str, confidence: float, threshold: float, category: str | None) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +26,7 @@ from moderation.review import bulk, bulk_jobs
 from moderation.review import services as reviews
 from moderation.review.counts import queue_counts_rebuild
 from project.errors import Conflict
-from tests.factories import make_moderator, make_user
+from tests.factories import make_moderator, make_user, signed_in
 from tests.test_reviews import queued_feedback, queued_image
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +35,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def bulk_queue(n: int) -> None:

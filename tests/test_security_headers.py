@@ -21,7 +21,7 @@ from moderation.items import retention
 from moderation.models import ImageUpload, ItemStatus, Policy
 from moderation.review import services as reviews
 from tests.conftest import clean_env, run_manage
-from tests.factories import image_bytes, make_moderator, make_user, upload_file
+from tests.factories import image_bytes, make_moderator, make_user, signed_in, upload_file
 from tests.test_policy_admin import form_data
 from tests.test_reviews import queued_feedback, queued_image
 from tests.test_settings_modes import PRODUCTION
@@ -38,12 +38,6 @@ FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_page_headers(response: Any, csp: str = CSP) -> None:

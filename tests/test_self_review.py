@@ -7,8 +7,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
@@ -18,7 +16,7 @@ from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.models import BulkAction
 from project.errors import Forbidden
-from tests.factories import make_moderator
+from tests.factories import make_moderator, signed_in
 from tests.test_reviews import queued_image
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +27,6 @@ OWN = "You submitted this item, so another moderator has to decide it."
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_undecided(entry: ReviewItem) -> None:

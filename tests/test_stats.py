@@ -30,7 +30,7 @@ from moderation.review import services as reviews
 from moderation.stats import figures as stats
 from moderation.stats import svg
 from moderation.stats.views import day_label
-from tests.factories import image_bytes, make_moderator, make_user, upload_file
+from tests.factories import image_bytes, make_moderator, make_user, signed_in, upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -363,12 +363,6 @@ def test_sqlite_label_query_groups_the_reasons() -> None:
 
 
 # The page -----------------------------------------------------------------------------------
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def get_page(client: Client, query: str = "") -> str:

@@ -8,15 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.test import Client
 
 from feedback.models import Feedback
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
 from moderation.review import services as reviews
-from tests.factories import make_moderator
+from tests.factories import make_moderator, signed_in
 from tests.test_reviews import queued_feedback, queued_image
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +24,6 @@ Capture = Callable[..., Any]
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_approve_then_undo_on_the_web_puts_the_item_and_its_file_back(
