@@ -8,7 +8,6 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from feedback import selectors, services
@@ -19,22 +18,8 @@ from feedback.serializers import (
 )
 from moderation.review.disclosure import disclosure_context
 from project import api_errors
-from project.budgets import feedback_budget_hit
+from project.budgets import FeedbackThrottle
 from project.errors import BadInput, NotFound
-
-
-class FeedbackThrottle(BaseThrottle):
-    wait_seconds: int | None = None
-
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        if request.method != "POST":
-            return True
-        over = feedback_budget_hit(request)
-        self.wait_seconds = over.wait if over else None
-        return over is None
-
-    def wait(self) -> float | None:
-        return self.wait_seconds
 
 
 class FeedbackCreate(APIView):

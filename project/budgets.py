@@ -4,10 +4,14 @@ SIGNUP_RATE bounds how many accounts one address opens; this bounds what they se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from rest_framework.request import Request
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from project import ratelimit
 from project.client import client_address
@@ -44,3 +48,29 @@ def _hit(*budgets: tuple[str, str, str]) -> OverBudget | None:
         if wait is not None:
             return OverBudget(wait=wait, rate=rate)
     return None
+
+
+class PostBudgetThrottle(BaseThrottle):
+    """A DRF throttle that counts each POST against `budget` (the same one the web form
+    draws on); reading costs nothing."""
+
+    budget: Callable[[Any], OverBudget | None]
+    wait_seconds: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if request.method != "POST":
+            return True
+        over = type(self).budget(request)
+        self.wait_seconds = over.wait if over else None
+        return over is None
+
+    def wait(self) -> float | None:
+        return self.wait_seconds
+
+
+class UploadThrottle(PostBudgetThrottle):
+    budget = staticmethod(upload_budget_hit)
+
+
+class FeedbackThrottle(PostBudgetThrottle):
+    budget = staticmethod(feedback_budget_hit)

@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from moderation.images import selectors, services
@@ -18,26 +17,9 @@ from moderation.images.models import ImageUpload
 from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
 from moderation.review.disclosure import disclosure_context
 from project import api_errors
-from project.budgets import upload_budget_hit
+from project.budgets import UploadThrottle
 from project.errors import NotFound
 from project.limits import upload_body_limit
-
-
-class UploadThrottle(BaseThrottle):
-    """The upload limit per user, shared with the web form."""
-
-    wait_seconds: int | None = None
-
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        # Only creating an upload costs storage and analysis; reading is not limited here.
-        if request.method != "POST":
-            return True
-        over = upload_budget_hit(request)
-        self.wait_seconds = over.wait if over else None
-        return over is None
-
-    def wait(self) -> float | None:
-        return self.wait_seconds
 
 
 class ImageListCreate(ListAPIView[ImageUpload]):
