@@ -51,6 +51,8 @@ def loopback_url(url: str, database: str) -> str:
 class Smoke:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        # A container always has /tmp; here it is a folder of our own (beat's schedule lives there).
+        (folder / "tmp").mkdir(exist_ok=True)
         self.database = f"vakt_smoke_{os.getpid()}"
         self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
 
