@@ -145,6 +145,33 @@ SWEARING = (
         aimed_insult=50.0,
         cheers=True,
     ),
+    # "jeg spytter på dere", "jag spottar på er", "jeg driter i deg" is only indifference
+    rule(
+        rf"{ME} (?:spytter|spyttar|spottar|spyttet|spytta|spottade|pisser|pissar|pisset)"
+        r" (?:på|paa|åt) (?:deg|dere|dykk|dokker|dig|dej|jer|er|you)\b",
+        {HARASSMENT_OR_ABUSE: 60.0},
+        aimed_insult=55.0,
+    ),
+    # "dere er søppel", "ni är skräp": rubbish said of the reader (of goods it is a complaint,
+    # and of "folk" or staff too often a complaint about the service)
+    rule(
+        r"\b(?:du|dere|dykk|dokker|ni|i) (?:er|e|är) (?:bare |berre |bara |kun |noe |noko |helt"
+        r" |heilt |totalt |rent |reint )?(?:søppel|søpla|skräp|skrald|affald|avfall|avskrap)\b",
+        {HARASSMENT_OR_ABUSE: 55.0},
+        aimed_insult=60.0,
+    ),
+    # "di mor burde ha tatt abort", "du skulle ha aborterats"
+    rule(
+        r"\b(?:di mor|di mamma|mor di|mora di|moren din|mora din|din mor|mor din|din mamma|mamma di"
+        r"|mamman din|morsan din|din morsa|din mutter|moderen din|din moder|jeres mor|era mödrar)"
+        r" (?:burde|skulle|borde|skulde|burte|skulle ha|burde ha)(?: ha| hatt| haft)?"
+        r" (?:tatt|teke|tagit|taget|fått|fatt|gjort|gjennomført) (?:en |ein |ett )?abort\b"
+        r"|\b(?:du|dere|ni|i|dykk) (?:burde|skulle|borde|skulde|burte)(?: ha| hatt| ha blitt"
+        r"| ha vært| ha vorte| ha blivit| være| vara)? (?:blitt |blivit |vorte )?"
+        r"(?:abortert|aborterats|aborteret|abortert)\b",
+        {HARASSMENT_OR_ABUSE: 70.0},
+        aimed_insult=75.0,
+    ),
     # "jeg hater dere", "eg hatar dykk", "jag hatar er"
     rule(
         rf"{ME} (?:hater|hatar|hader|hata|avskyr|avskyer|forakter|föraktar|foragter)"

@@ -101,8 +101,14 @@ _FAN = words.Entry(kind=words.SWEAR, lemma="fan", exclamation=True)
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[.!?;:…\n]+|,")
 _SENTENCE_END = frozenset(".!?;:…\n")
 _LEET = str.maketrans("013457@$", "oieastas")
-# Danish "kys" (a kiss) and Norwegian "kike" (to peek) are English abuse: not looked for here.
-_NOT_ENGLISH = re.compile(r"\b(?:kys|kike)\b")
+# A word with letters starred out: one letter at least on either side of the stars.
+_MASKED = re.compile(r"(?<![^\W_])[^\W\d_]+[*#]+[^\W\d_]*(?![^\W_])|(?<![^\W_])[*#]+[^\W\d_]+")
+_MASKABLE_KINDS = frozenset(
+    {words.SWEAR, words.VULGAR, words.INSULT, words.INSULT_DIRECTED, words.SEXUAL_INSULT}
+)
+# Danish "kys" (a kiss) and Norwegian "kike"/"kikke" (to peek: "kikk nærare på del 2") are
+# English abuse: not looked for here.
+_NOT_ENGLISH = re.compile(r"\b(?:kys|kike|kikk(?:e|a|er|ar|et|a|ande|ende)?)\b")
 
 
 @dataclass(frozen=True)
@@ -128,13 +134,35 @@ def nordic_toxicity(text: str, language: str) -> dict[str, float]:
 def assess(text: str, language: str) -> Assessment:
     """The signals and what each rests on."""
     language = iso639_1(language)
-    text = unicodedata.normalize("NFC", text)
+    text = unmask(unicodedata.normalize("NFC", text))
     found = _Findings(tokenize(text), language)
     found.scan_words(language)
     variants = list(_variants(english.normalize(text)))
     found.scan_phrases(variants)
     found.scan_english(variants)
     return found.assessment()
+
+
+def unmask(text: str) -> str:
+    """Swearing with letters starred out ("f*en", "j**la", "fa#n") written in full, when the
+    stars stand for letters of exactly one kind of abusive word; other stars stay."""
+    return _MASKED.sub(_unmasked, text) if "*" in text or "#" in text else text
+
+
+def _unmasked(match: re.Match[str]) -> str:
+    word = match.group(0)
+    pattern = re.compile(
+        "".join(r"[^\W\d_]" if char in "*#" else re.escape(char) for char in word.lower())
+    )
+    kinds = _MASKABLE_KINDS
+    found = {
+        form
+        for form, entries in words.lexicon().forms.items()
+        if len(form) == len(word)
+        and pattern.fullmatch(form)
+        and any(e.kind in kinds for e in entries)
+    }
+    return min(found) if found else word
 
 
 def tokenize(text: str) -> list[Word]:

@@ -64,9 +64,10 @@ _DIE = (
     r"(?:dør|døyr|dör|dø|døy|dö|får kreft|får kræft|får cancer|få kreft|få kræft|få cancer"
     # Burning, of a person or a shop, not of a CD: "brenner ned", "brenn i helvete".
     r"|(?:brenner|brenn|brenne|brinner|brinna|brænder|brænde)"
-    r"(?: ned| ner| opp| op| inne| i helvete| i helvetet| i helvede|(?= ?(?:[.!,]|$)))"
+    r"(?: ned| ner| opp| op| upp| inne| i helvete| i helvetet| i helvede|(?= ?(?:[.!,]|$)))"
     r"|råtner|ruttnar|ruttna|rådner|råtne|rådne|blir drept|vert drepen|blir dödad"
     r"|bliver dræbt|bli drept|kreperer|krepere|blir voldtatt|blir påkjørt|blir overkjørt"
+    r"|blir påkøyrd|blir påkörd|blir överkörd|blir ihjälkörd|bliver kørt ned|bliver påkørt"
     r"|blir skutt)\b"
     r"(?! (?:av latter|av skratt|af grin|inne i kø))"
 )
@@ -135,6 +136,31 @@ _THREATS = (
         r"\b(?:håper|håpar|hoppas|håber|ønsker|ønskjer|önskar|gid|måtte|må)(?: at| att)?"
         rf" {_WISHED_ON}{_NOT_NEGATED}(?: \w+)?{_NOT_NEGATED} {_DIE}",
         _THREAT,
+    ),
+    # Harm, then death: "håper dere blir syke og dør"
+    rule(
+        r"\b(?:håper|håpar|hoppas|håber|ønsker|ønskjer|önskar|gid)(?: at| att)?"
+        rf" {_WISHED_ON}{_NOT_NEGATED}(?: \w+){{1,3}} (?:og|och) {_DIE}",
+        _THREAT,
+    ),
+    # "du skal få lide for dette", "jag ska se till att du får lida"
+    rule(
+        r"\b(?:du|dere|dykk|ni|i) (?:skal |ska |skall |kommer til å |kommer att )?(?:få|får)"
+        r" (?:lide|lida|svi|unngjelde|umgälla|undgælde|sone|sona)\b",
+        {VIOLENCE_OR_THREAT: VEILED_THREAT},
+    ),
+    # The wish in a second clause: "håpar butikken går konkurs og at de alle døyr"
+    rule(
+        r"\b(?:håper|håpar|hoppas|håber|ønsker|ønskjer|önskar)\b[^.!?]{0,80}? (?:og|och|å)"
+        rf" (?:at|att) {_WISHED_ON}{_NOT_NEGATED}(?: \w+)?{_NOT_NEGATED} {_DIE}",
+        _THREAT,
+    ),
+    # "(skal jeg komme og) banke litt vett inn i dere", "slå lite förnuft i dig"
+    rule(
+        r"\b(?:banke|banka|banker|bankar|slå|slår|tæske|tæsker|denge|dengje|jule)"
+        r" (?:litt |lite |noe |noko |lidt |lite grann |lidt )?(?:vett|vit|förnuft|fornuft"
+        rf"|forstand|folkeskikk|folkvett|manerer|hyfs) (?:inn i|inni|in i|ind i|i) {YOU}\b",
+        {VIOLENCE_OR_THREAT: VEILED_THREAT},
     ),
     rule(
         r"\b(?:ønsker|ønskjer|önskar) (?:deg|dig|dere|dykk|er|jer) (?:død|daud|död|døde)\b", _THREAT

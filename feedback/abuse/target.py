@@ -141,7 +141,9 @@ class Targets:
                 # "dine dumme regler" is about the rules: an adjective needs "du er".
                 linked = self._bridges(token.text)
         if adjective:
-            return NONE
+            # "din patetiske lille mann": said to the reader of a word for a person, not
+            # "dine dumme regler", which is about the rules.
+            return AIMED if self._addressed_person(index) else NONE
         after = [t.text for t in tokens[index + 1 : index + 3] if t.sentence == here.sentence]
         if len(after) == 2 and after[0] in _AT and words.WORKPLACE in self.lexicon.kinds(after[1]):
             return NAMED  # someone who works there: "idioten på lageret", "grisen i kassa"
@@ -196,6 +198,24 @@ class Targets:
         return any(
             word in PEOPLE or word in _PEOPLE_TOO or self._names_person(word) for word in subject
         )
+
+    def _addressed_person(self, index: int) -> bool:
+        """Whether the adjective at `index` follows "din"/"ditt"/"dine" and comes before a word
+        for a person, with only adjectives and degree words between."""
+        here = self.tokens[index]
+        before = [t for t in self.tokens[max(index - 3, 0) : index] if t.clause == here.clause]
+        while before and self._bridges(before[-1].text) and before[-1].text not in _POSSESSIVES:
+            before.pop()
+        if not before or before[-1].text not in _POSSESSIVES:
+            return False
+        for token in self.tokens[index + 1 : index + 4]:
+            if token.clause != here.clause:
+                return False
+            if self._names_person(token.text):
+                return True
+            if not self._bridges(token.text):
+                return False
+        return False
 
     def _names_person(self, word: str) -> bool:
         return any(
