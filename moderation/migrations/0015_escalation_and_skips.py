@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reviewitem",
             name="escalation_note",
-            field=models.TextField(blank=True, verbose_name="escalation note"),
+            field=models.TextField(blank=True, db_default="", verbose_name="escalation note"),
         ),
         migrations.AddIndex(
             model_name="reviewitem",

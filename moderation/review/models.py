@@ -51,7 +51,8 @@ class ReviewItem(models.Model):
         related_name="+",
         verbose_name=_("escalated by"),
     )
-    escalation_note = models.TextField(_("escalation note"), blank=True)
+    # A database default too: rows written by plain SQL (bench/queue_scale.py) leave it out.
+    escalation_note = models.TextField(_("escalation note"), blank=True, db_default="")
 
     class Meta:
         verbose_name = _("review item")
