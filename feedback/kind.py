@@ -125,7 +125,12 @@ class FeedbackKind(KindBase):
             )
 
     def review_context(self, item: AnalysedItem, moderator: User) -> dict[str, Any]:
-        return {"sentiments": Sentiment.values}
+        # Each sentiment's key on the item page (review.js reads data-key): p, n, u, m.
+        keys = {"positive": "p", "negative": "n", "neutral": "u", "mixed": "m"}
+        return {
+            "sentiments": Sentiment.values,
+            "sentiment_keys": [(value, keys.get(value, "")) for value in Sentiment.values],
+        }
 
     def reveal(self, item: AnalysedItem, moderator: User) -> str:
         feedback = _feedback(item)

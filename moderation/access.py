@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 MODERATORS_GROUP = "Moderators"
 REVIEW_PERMISSION = "moderation.review_content"
+# Senior moderators see and decide the items others sent for a second opinion.
+SENIOR_MODERATORS_GROUP = "Senior moderators"
+SENIOR_PERMISSION = "moderation.review_escalated"
 
 
 class ModerationAccess(models.Model):
@@ -22,7 +25,10 @@ class ModerationAccess(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
-        permissions = [("review_content", "Can review and decide queued content")]
+        permissions = [
+            ("review_content", "Can review and decide queued content"),
+            ("review_escalated", "Can decide items escalated for a second opinion"),
+        ]
 
     def __str__(self) -> str:
         return "moderation access"
@@ -51,3 +57,8 @@ class UserPreference(models.Model):
 
 def user_is_moderator(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_perm(REVIEW_PERMISSION)
+
+
+def user_is_senior(user: User | AnonymousUser) -> bool:
+    """A moderator who may see and decide escalated items."""
+    return user_is_moderator(user) and user.has_perm(SENIOR_PERMISSION)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from moderation.access import (
     MODERATORS_GROUP,
     REVIEW_PERMISSION,
+    SENIOR_MODERATORS_GROUP,
+    SENIOR_PERMISSION,
     ModerationAccess,
     UserPreference,
 )
@@ -23,11 +25,14 @@ from moderation.review.models import (
     ModeratorPreference,
     ReviewItem,
     ReviewQueueCount,
+    ReviewSkip,
 )
 
 __all__ = [
     "MODERATORS_GROUP",
     "REVIEW_PERMISSION",
+    "SENIOR_MODERATORS_GROUP",
+    "SENIOR_PERMISSION",
     "AnalysedItem",
     "AuditEvent",
     "AuditSubject",
@@ -44,6 +49,7 @@ __all__ = [
     "PolicyBand",
     "ReviewItem",
     "ReviewQueueCount",
+    "ReviewSkip",
     "UserPreference",
     "validate_band",
 ]

@@ -187,6 +187,12 @@ UPLOAD_ADDRESS_RATE = env_str("UPLOAD_ADDRESS_RATE", "60/minute")
 # Review queue: how long a bulk decision can be undone, and the reason codes a decision must
 # carry. (The SLA and the claim length are part of the policy, set in the admin.)
 REVIEW_UNDO_SECONDS = env_int("REVIEW_UNDO_SECONDS", 120, minimum=0)
+# A claim whose holder's page has not renewed it for this long is stale: another moderator
+# may take it over (the claim itself lasts the policy's claim length). The item page renews it
+# while it is visible and its moderator active.
+REVIEW_CLAIM_STALE_SECONDS = env_int("REVIEW_CLAIM_STALE_SECONDS", 120, minimum=10)
+# A skipped item is not handed back to the same moderator by "next" for this long.
+REVIEW_SKIP_SECONDS = env_int("REVIEW_SKIP_SECONDS", 900, minimum=0)
 # A bulk job ("all in this filter") decides this many items per task run, and a bulk decision
 # on selected items, made in its request, may name at most this many.
 REVIEW_BULK_BATCH_SIZE = env_int("REVIEW_BULK_BATCH_SIZE", 100, minimum=1)

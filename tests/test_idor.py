@@ -21,8 +21,16 @@ from django.test import Client
 from feedback import services as feedback_services
 from feedback.models import Feedback
 from moderation.images import services
-from moderation.models import AuditEvent, BulkAction, ImageUpload, ItemStatus, ReviewItem
+from moderation.models import (
+    AuditEvent,
+    BulkAction,
+    ImageUpload,
+    ItemStatus,
+    ReviewItem,
+    ReviewSkip,
+)
 from moderation.review import bulk
+from moderation.review import services as reviews
 from tests.factories import (
     ReviewAnalyzer,
     make_moderator,
@@ -81,6 +89,8 @@ def world() -> World:
         status=ItemStatus.IN_REVIEW, redacted_text=SECRET_TEXT, sentiment="neutral"
     )
     feedback_entry = ReviewItem.objects.create(kind="feedback", item_id=feedback.id, reason="x")
+    # Held by the moderator: renewing and releasing a claim need one.
+    reviews.review_claim(review_id=feedback_entry.id, moderator=moderator)
     batch = services.image_upload_create(owner=owner, upload=upload_file(name=SECRET_NAME))
     services.image_analyze(image_id=batch.id)
     bulk_entry = ReviewItem.objects.get(item_id=batch.id)
@@ -134,7 +144,46 @@ ID_ROUTES: dict[str, Case] = {
         data={"decision": "reject", "reason": "violence"},
     ),
     "review-renew": Case(
-        "post", lambda w: {"review_id": w.image_entry.id}, 403, LOGIN, "moderator", 204
+        "post", lambda w: {"review_id": w.feedback_entry.id}, 403, LOGIN, "moderator", 204
+    ),
+    "review-claim": Case(
+        "post", lambda w: {"review_id": w.image_entry.id}, 403, LOGIN, "moderator", 302
+    ),
+    "review-take-over": Case(
+        "post", lambda w: {"review_id": w.image_entry.id}, 403, LOGIN, "moderator", 302
+    ),
+    "review-release": Case(
+        "post", lambda w: {"review_id": w.feedback_entry.id}, 403, LOGIN, "moderator", 302
+    ),
+    "review-skip": Case(
+        "post", lambda w: {"review_id": w.image_entry.id}, 403, LOGIN, "moderator", 302
+    ),
+    "review-escalate": Case(
+        "post",
+        lambda w: {"review_id": w.image_entry.id},
+        403,
+        LOGIN,
+        "moderator",
+        302,
+        data={"note": "Is this a real weapon?"},
+    ),
+    "api-review-release": Case(
+        "post", lambda w: {"review_id": w.feedback_entry.id}, 403, 401, "moderator", 200
+    ),
+    "api-review-take-over": Case(
+        "post", lambda w: {"review_id": w.image_entry.id}, 403, 401, "moderator", 200
+    ),
+    "api-review-skip": Case(
+        "post", lambda w: {"review_id": w.image_entry.id}, 403, 401, "moderator", 200
+    ),
+    "api-review-escalate": Case(
+        "post",
+        lambda w: {"review_id": w.image_entry.id},
+        403,
+        401,
+        "moderator",
+        200,
+        data={"note": "Is this a real weapon?"},
     ),
     "review-reveal": Case(
         "post", lambda w: {"review_id": w.feedback_entry.id}, 403, LOGIN, "moderator", 200
@@ -173,7 +222,10 @@ def state(w: World) -> dict[str, object]:
         id__in=[w.image_entry.id, w.feedback_entry.id, w.bulk_entry.id]
     ).order_by("id")
     return {
-        "entries": list(entries.values_list("claimed_by", "claim_expires_at", "resolved_at")),
+        "entries": list(
+            entries.values_list("claimed_by", "claim_expires_at", "resolved_at", "escalated_at")
+        ),
+        "skips": ReviewSkip.objects.count(),
         "images": list(ImageUpload.objects.order_by("id").values_list("status", "file_key")),
         "feedback": list(Feedback.objects.values_list("status", "sentiment")),
         "audit": AuditEvent.objects.count(),

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from moderation.access import user_is_moderator
 from moderation.items.serializers import ReasonSerializer
 from moderation.kinds import kind_names, kinds_all
+from moderation.review import handoff
 from moderation.review import services as reviews
 from moderation.review.decision_reasons import reason_codes_all
 from moderation.review.models import ReviewItem
@@ -48,12 +49,16 @@ class ReviewItemSerializer(serializers.ModelSerializer[ReviewItem]):
     claimed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
+    escalated_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ReviewItem
         fields = [
             "id", "kind", "item_id", "status", "reason", "priority", "reasons", "created_at",
-            "claimed_by", "claim_expires_at", "resolved_at",
+            "claimed_by", "claimed_at", "claim_renewed_at", "claim_expires_at", "resolved_at",
+            "escalated_at", "escalated_by", "escalation_note",
         ]  # fmt: skip
 
     def get_item_id(self, entry: ReviewItem) -> str:
@@ -105,6 +110,12 @@ class ReviewList(ListAPIView[ReviewItem]):
             OpenApiParameter("reason", description="Only entries queued for this reason."),
             OpenApiParameter("older_than", enum=list(AGE_FILTERS)),
             OpenApiParameter("sort", enum=list(QUEUE_SORTS)),
+            OpenApiParameter(
+                "queue",
+                enum=["escalated"],
+                description="The second-opinion queue (senior moderators only; ignored for "
+                "others).",
+            ),
         ],
         responses={
             200: ReviewItemSerializer(many=True),
@@ -116,7 +127,8 @@ class ReviewList(ListAPIView[ReviewItem]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[ReviewItem]:
-        return review_queue(QueueFilters.from_query(self.request.query_params))
+        filters = QueueFilters.from_query(self.request.query_params)
+        return review_queue(filters.for_moderator(self.request.user))  # type: ignore[arg-type]
 
     def paginate_queryset(self, queryset: QuerySet[ReviewItem, Any] | Sequence[Any]) -> Any:
         # Each entry's item, one query per kind for the whole page.
@@ -165,4 +177,71 @@ class ReviewUndo(APIView):
     @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
     def post(self, request: Request, review_id: uuid.UUID) -> Response:
         entry = review_undo(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class EscalationSerializer(serializers.Serializer[dict[str, object]]):
+    # Required and checked by review_escalate, so the API and the page refuse with one message.
+    note = serializers.CharField(
+        allow_blank=True,
+        help_text=f"What the senior moderator should look at; 1 to {reviews.MAX_NOTE_CHARS} "
+        "characters.",
+    )
+
+
+class ReviewRelease(APIView):
+    """Give up this moderator's claim: the item is free for anyone. 409 if they do not hold it."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        entry = reviews.review_release(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewTakeOver(APIView):
+    """Take over an item whose holder has not renewed the claim for
+    REVIEW_CLAIM_STALE_SECONDS (a free item is simply claimed). 409 while the holder is
+    active."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        entry = reviews.review_take_over(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewSkip(APIView):
+    """Pass on an item: this moderator's claim is released, and claim-next does not hand it
+    back to them for REVIEW_SKIP_SECONDS."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(request=None, responses={200: ReviewItemSerializer, **REFUSALS})
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        entry = handoff.review_skip(review_id=review_id, moderator=request.user)  # type: ignore[arg-type]
+        return Response(ReviewItemSerializer(entry).data)
+
+
+class ReviewEscalate(APIView):
+    """Send an item for a second opinion, with a note: from then on only senior moderators see
+    and decide it. 409 if it is decided, already escalated or held by someone else."""
+
+    permission_classes = [IsModerator]
+
+    @extend_schema(
+        request=EscalationSerializer,
+        responses={200: ReviewItemSerializer, 400: api_errors.FIELD_ERRORS, **REFUSALS},
+    )
+    def post(self, request: Request, review_id: uuid.UUID) -> Response:
+        form = EscalationSerializer(data=request.data)
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        entry = handoff.review_escalate(
+            review_id=review_id,
+            moderator=request.user,  # type: ignore[arg-type]
+            note=form.validated_data["note"],
+        )
         return Response(ReviewItemSerializer(entry).data)

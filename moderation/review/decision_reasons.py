@@ -53,18 +53,21 @@ def reason_or_default(*, decision: str, reason: str) -> str:
 
 
 def reason_choices() -> list[dict[str, str | int]]:
-    """The forms' choices, approve codes first, numbered for the keys 1–9: each with its name,
-    its one line of guidance and the decision it belongs to."""
+    """The forms' choices, approve codes first, numbered: each with its name, its one line of
+    guidance, the decision it belongs to and its key on the item page (1–9, then 0 for the
+    tenth; a longer list's others are chosen in the list itself)."""
     choices: list[dict[str, str | int]] = []
     for decision in (_APPROVE, _REJECT):
         for code in reason_codes(decision):
+            number = len(choices) + 1
             choices.append(
                 {
                     "code": code,
                     "name": review_reason_name(code),
                     "guidance": review_reason_guidance(code),
                     "decision": decision,
-                    "number": len(choices) + 1,
+                    "number": number,
+                    "key": str(number % 10) if number <= 10 else "",
                 }
             )
     return choices

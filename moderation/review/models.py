@@ -35,7 +35,24 @@ class ReviewItem(models.Model):
         verbose_name=_("claimed by"),
     )
     claim_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
+    # When the holder took the claim, and when their open page last renewed it: a claim not
+    # renewed for REVIEW_CLAIM_STALE_SECONDS is stale, and another moderator may take it over.
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_renewed_at = models.DateTimeField(_("claim renewed at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Sent for a second opinion: only senior moderators (REVIEW_SENIOR_PERMISSION) see and
+    # decide it from then on.
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("escalated by"),
+    )
+    # A database default too: rows written by plain SQL (bench/queue_scale.py) leave it out.
+    escalation_note = models.TextField(_("escalation note"), blank=True, db_default="")
 
     class Meta:
         verbose_name = _("review item")
@@ -60,6 +77,12 @@ class ReviewItem(models.Model):
                 condition=Q(resolved_at__isnull=True),
                 name="review_open_priority",
             ),
+            # The second-opinion queue: few rows, read by the queue page on every visit.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(resolved_at__isnull=True, escalated_at__isnull=False),
+                name="review_open_escalated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,6 +102,27 @@ class ReviewItem(models.Model):
     @item.setter
     def item(self, value: AnalysedItem | None) -> None:
         self._item = value
+
+
+class ReviewSkip(models.Model):
+    """A moderator skipped an entry: claim-next does not hand it to them again until `until`."""
+
+    review = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("skipped review item")
+        verbose_name_plural = _("skipped review items")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "moderator"], name="review_skip_once")
+        ]
+        indexes = [models.Index(fields=["moderator", "until"], name="review_skip_by_moderator")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} skipped by {self.moderator_id} until {self.until}"
 
 
 class ReviewQueueCount(models.Model):

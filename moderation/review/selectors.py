@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from moderation.access import user_is_senior
 from moderation.items.models import AnalysedItem, AuditEvent
 from moderation.kinds import kind_get, kind_names
 from moderation.review.models import ModeratorPreference, ReviewItem, ReviewQueueCount
@@ -28,6 +30,8 @@ class QueueFilters:
     reason: str | None = None
     older_than: str | None = None
     sort: str = "age"
+    # The second-opinion queue (?queue=escalated) instead of the main one; seniors only.
+    escalated: bool = False
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> QueueFilters:
@@ -39,12 +43,21 @@ class QueueFilters:
             reason=params.get("reason") or None,
             older_than=older_than if older_than in AGE_FILTERS else None,
             sort=sort if sort in QUEUE_SORTS else "age",
+            escalated=params.get("queue") == "escalated",
         )
+
+    def for_moderator(self, moderator: User) -> QueueFilters:
+        """These filters, without the second-opinion queue unless this moderator is a senior."""
+        if self.escalated and not user_is_senior(moderator):
+            return replace(self, escalated=False)
+        return self
 
 
 def review_queue(filters: QueueFilters = QueueFilters()) -> QuerySet[ReviewItem]:
     """Open queue entries with who claimed them; `review_items_attach` adds their items."""
-    entries = ReviewItem.objects.filter(resolved_at__isnull=True).select_related("claimed_by")
+    entries = ReviewItem.objects.filter(
+        resolved_at__isnull=True, escalated_at__isnull=not filters.escalated
+    ).select_related("claimed_by", "escalated_by")
     if filters.kind:
         entries = entries.filter(kind=filters.kind)
     if filters.reason:
@@ -65,6 +78,12 @@ class QueueCounts:
     kinds: dict[str, int]
     reasons: list[tuple[str, int]]
     by_kind_reason: dict[tuple[str, str], int]
+    # The second-opinion queue's entries, apart from the main queue's above.
+    escalated_by_kind_reason: dict[tuple[str, str], int]
+
+    @property
+    def escalated(self) -> int:
+        return sum(self.escalated_by_kind_reason.values())
 
     @property
     def total(self) -> int:
@@ -74,23 +93,44 @@ class QueueCounts:
         """How many entries the filters select, when the counters can tell (not by age)."""
         if filters.older_than:
             return None
+        counts = self.escalated_by_kind_reason if filters.escalated else self.by_kind_reason
         return sum(
             n
-            for (kind, reason), n in self.by_kind_reason.items()
+            for (kind, reason), n in counts.items()
             if filters.kind in (None, kind) and filters.reason in (None, reason)
         )
 
 
 def review_queue_counts() -> QueueCounts:
+    """The counters hold every open entry; the escalated ones, few and under a partial index of
+    their own, are counted and taken out of the main queue's figures (one more query)."""
     rows = ReviewQueueCount.objects.filter(open__gt=0).values_list("kind", "reason", "open")
     by_kind_reason = {(kind, reason): n for kind, reason, n in rows}
+    escalated_rows = (
+        ReviewItem.objects.filter(resolved_at__isnull=True, escalated_at__isnull=False)
+        .values_list("kind", "reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    escalated = {(kind, reason): n for kind, reason, n in escalated_rows}
+    for key, n in escalated.items():
+        left = by_kind_reason.get(key, 0) - n
+        if left > 0:
+            by_kind_reason[key] = left
+        else:
+            by_kind_reason.pop(key, None)
     kinds: dict[str, int] = {}
     reasons: dict[str, int] = {}
     for (kind, reason), n in by_kind_reason.items():
         kinds[kind] = kinds.get(kind, 0) + n
         reasons[reason] = reasons.get(reason, 0) + n
     ranked = sorted(reasons.items(), key=lambda pair: (-pair[1], pair[0]))
-    return QueueCounts(kinds=kinds, reasons=ranked, by_kind_reason=by_kind_reason)
+    return QueueCounts(
+        kinds=kinds,
+        reasons=ranked,
+        by_kind_reason=by_kind_reason,
+        escalated_by_kind_reason=escalated,
+    )
 
 
 def review_items_attach(
@@ -115,11 +155,50 @@ def review_items_attach(
 
 
 def review_neighbours(entry: ReviewItem) -> tuple[ReviewItem | None, ReviewItem | None]:
-    """The open items before and after this one in the default (oldest first) order."""
-    queue = ReviewItem.objects.filter(resolved_at__isnull=True).exclude(id=entry.id)
+    """The open items before and after this one in the default (oldest first) order, in its
+    own queue (the main one, or the second-opinion one)."""
+    queue = ReviewItem.objects.filter(
+        resolved_at__isnull=True, escalated_at__isnull=entry.escalated_at is None
+    ).exclude(id=entry.id)
     before = queue.filter(created_at__lt=entry.created_at).order_by("-created_at").first()
     after = queue.filter(created_at__gte=entry.created_at).order_by("created_at").first()
     return before, after
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    """Who holds an open entry, as the item page tells it."""
+
+    holder: User | None  # None: nobody (or a claim that lapsed)
+    since: datetime | None  # when the holder took it
+    last_active: datetime | None  # the holder's page's last renewal
+    mine: bool
+    stale: bool  # held by someone whose page went quiet: it may be taken over
+
+    @property
+    def held_by_other(self) -> bool:
+        return self.holder is not None and not self.mine
+
+
+def claim_state(entry: ReviewItem, moderator: User) -> ClaimState:
+    now = timezone.now()
+    live = (
+        entry.resolved_at is None
+        and entry.claimed_by_id is not None
+        and entry.claim_expires_at is not None
+        and entry.claim_expires_at >= now
+    )
+    if not live:
+        return ClaimState(None, None, None, mine=False, stale=False)
+    cutoff = now - timedelta(seconds=settings.REVIEW_CLAIM_STALE_SECONDS)
+    renewed = entry.claim_renewed_at or entry.claimed_at
+    return ClaimState(
+        holder=entry.claimed_by,
+        since=entry.claimed_at,
+        last_active=renewed,
+        mine=entry.claimed_by_id == moderator.pk,
+        stale=renewed is None or renewed < cutoff,
+    )
 
 
 def blur_images_for(user: User) -> bool:

@@ -7,7 +7,7 @@ so two moderators can never hold or decide the same item, whatever the timing.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from moderation.access import user_is_senior
 from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
@@ -24,9 +25,9 @@ from moderation.kinds import ContentKind, kind_get, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
 from moderation.review.decision_reasons import reason_check
-from moderation.review.models import ModeratorPreference, ReviewItem
+from moderation.review.models import ModeratorPreference, ReviewItem, ReviewSkip
 from moderation.review.notify import decision_notify
-from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
+from project.errors import AppError, BadInput, Conflict, Forbidden, NotFound, Unavailable
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -82,66 +83,201 @@ def review_split_own(
     )
 
 
-def _claim_fields(moderator: User) -> dict[str, object]:
-    expires = timezone.now() + timedelta(seconds=queue_timing().claim_ttl_seconds)
-    return {"claimed_by": moderator, "claim_expires_at": expires}
+def _may_handle(moderator: User) -> Q:
+    """The entries this moderator may claim and decide: escalated ones only for seniors."""
+    return Q() if user_is_senior(moderator) else Q(escalated_at__isnull=True)
+
+
+def _refuse_escalated(entry: ReviewItem, moderator: User) -> None:
+    if entry.escalated_at is not None and not user_is_senior(moderator):
+        raise Forbidden(
+            gettext("This item waits for a second opinion: only a senior moderator can decide it.")
+        )
+
+
+def _claim_fields(moderator: User, now: datetime) -> dict[str, object]:
+    """A new claim, started now."""
+    return {"claimed_by": moderator, "claimed_at": now, **_renewal_fields(now)}
+
+
+def _renewal_fields(now: datetime) -> dict[str, object]:
+    expires = now + timedelta(seconds=queue_timing().claim_ttl_seconds)
+    return {"claim_renewed_at": now, "claim_expires_at": expires}
+
+
+def _released() -> dict[str, object]:
+    return {"claimed_by": None, "claimed_at": None, "claim_renewed_at": None,
+            "claim_expires_at": None}  # fmt: skip
+
+
+def claim_is_stale(entry: ReviewItem, now: datetime | None = None) -> bool:
+    """Held, but its holder's page has not renewed it for REVIEW_CLAIM_STALE_SECONDS."""
+    if entry.claimed_by_id is None:
+        return False
+    renewed = entry.claim_renewed_at or entry.claimed_at
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.REVIEW_CLAIM_STALE_SECONDS)
+    return renewed is None or renewed < cutoff
+
+
+def _open_entry(review_id: uuid.UUID) -> ReviewItem:
+    entry = ReviewItem.objects.select_related("claimed_by").filter(id=review_id).first()
+    if entry is None or entry.item is None:
+        raise _not_found()
+    return entry
+
+
+def review_refuse(entry: ReviewItem, moderator: User) -> None:
+    """Forbidden if a rule keeps this moderator from deciding the entry: they submitted it, or
+    it waits for a second opinion and they are not a senior."""
+    if entry.item is not None:
+        _refuse_own(kind_get(entry.kind), entry.item, moderator)
+    _refuse_escalated(entry, moderator)
+
+
+def _refusal(entry: ReviewItem, moderator: User) -> AppError:
+    """Why a claim on this entry was refused: the most specific rule first."""
+    if entry.resolved_at is None and entry.item is not None:
+        try:
+            _refuse_own(kind_get(entry.kind), entry.item, moderator)
+            _refuse_escalated(entry, moderator)
+        except Forbidden as exc:
+            return exc
+    return Conflict(_conflict_message(entry))
 
 
 def review_claim(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
-    """Claim (or renew the claim on) one open item. Conflict if another moderator's claim
-    is live or the item is decided; Forbidden if this moderator submitted it."""
+    """Start reviewing one open item, or renew this moderator's own claim on it. Conflict if
+    another moderator's claim is live or the item is decided; Forbidden if this moderator
+    submitted it, or it waits for a second opinion and they are not a senior."""
     now = timezone.now()
-    won = ReviewItem.objects.filter(
-        (_claim_free(now) | Q(claimed_by=moderator)) & entries_not_own(moderator),
-        id=review_id,
-        resolved_at__isnull=True,
-    ).update(**_claim_fields(moderator))
+    mine = Q(claimed_by=moderator, claim_expires_at__gte=now)
+    allowed = entries_not_own(moderator) & _may_handle(moderator)
+    open_entry = ReviewItem.objects.filter(allowed, id=review_id, resolved_at__isnull=True)
+    # Renewing keeps the claim's start; a new claim starts now. Each is one conditional UPDATE.
+    won = open_entry.filter(mine).update(**_renewal_fields(now)) or open_entry.filter(
+        _claim_free(now)
+    ).update(**_claim_fields(moderator, now))
     entry = ReviewItem.objects.select_related("claimed_by").filter(id=review_id).first()
     if entry is None:
         raise _not_found()
     if not won:
-        if entry.item is not None:
-            _refuse_own(kind_get(entry.kind), entry.item, moderator)
-        raise Conflict(_conflict_message(entry))
+        raise _refusal(entry, moderator)
     return entry
 
 
-def review_claim_next(*, moderator: User, kind: str | None = None) -> ReviewItem | None:
+def review_claim_renew(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
+    """Keep this moderator's live claim (the item page, while open and used). Never starts a
+    claim: Conflict if they do not hold it (any more)."""
+    now = timezone.now()
+    won = ReviewItem.objects.filter(
+        id=review_id, resolved_at__isnull=True, claimed_by=moderator, claim_expires_at__gte=now
+    ).update(**_renewal_fields(now))
+    if not won:
+        raise Conflict(gettext("you no longer hold this item"))
+    return ReviewItem.objects.select_related("claimed_by").get(id=review_id)
+
+
+def review_release(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
+    """Give up this moderator's claim, so anyone may take the item. Conflict if they do not
+    hold it."""
+    released = ReviewItem.objects.filter(
+        id=review_id, resolved_at__isnull=True, claimed_by=moderator
+    ).update(**_released())
+    if not released:
+        entry = _open_entry(review_id)
+        if entry.resolved_at is not None:
+            raise Conflict(gettext("this item has already been decided"))
+        raise Conflict(gettext("you do not hold this item"))
+    return ReviewItem.objects.get(id=review_id)
+
+
+def review_take_over(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
+    """Take an item whose holder has gone quiet (claim_is_stale), on the record. A free item
+    is simply claimed; one whose holder is still active is a Conflict."""
+    entry = _open_entry(review_id)
+    now = timezone.now()
+    holder = entry.claimed_by
+    if (
+        holder is None
+        or holder == moderator
+        or entry.claim_expires_at is None
+        or (entry.claim_expires_at < now)
+    ):
+        return review_claim(review_id=review_id, moderator=moderator)
+    if entry.resolved_at is None and not claim_is_stale(entry, now):
+        raise Conflict(
+            gettext("%(moderator)s is still reviewing this item")
+            % {"moderator": holder.get_username()}
+        )
+    item: AnalysedItem = entry.item  # type: ignore[assignment]
+    with transaction.atomic():
+        # Only the claim that was read, and only if it was not renewed since: a holder who
+        # came back in between keeps it.
+        won = ReviewItem.objects.filter(
+            entries_not_own(moderator) & _may_handle(moderator),
+            id=review_id,
+            resolved_at__isnull=True,
+            claimed_by=holder,
+            claim_renewed_at=entry.claim_renewed_at,
+        ).update(**_claim_fields(moderator, now))
+        if not won:
+            raise _refusal(ReviewItem.objects.select_related("claimed_by").get(id=review_id),
+                           moderator)  # fmt: skip
+        pipeline.audit_action(item, actor=moderator, action="take_over", note=holder.get_username())
+    return ReviewItem.objects.select_related("claimed_by").get(id=review_id)
+
+
+def _skipped_by(moderator: User, now: datetime) -> Q:
+    recent = ReviewSkip.objects.filter(moderator=moderator, until__gt=now)
+    return ~Q(id__in=recent.values("review_id"))
+
+
+def review_claim_next(
+    *, moderator: User, kind: str | None = None, escalated: bool = False
+) -> ReviewItem | None:
     """Hand this moderator the oldest open item nobody else holds (their own claim first),
-    never one they submitted."""
+    never one they submitted nor one they skipped a moment ago. `escalated`: from the
+    second-opinion queue (seniors only), else from the main queue."""
+    if escalated and not user_is_senior(moderator):
+        return None
     not_own = entries_not_own(moderator)
+    which = Q(escalated_at__isnull=not escalated)
+    if kind:
+        which &= Q(kind=kind)
     mine = ReviewItem.objects.filter(
-        not_own,
+        not_own & which,
         claimed_by=moderator,
         resolved_at__isnull=True,
         claim_expires_at__gte=timezone.now(),
     )
-    if kind:
-        mine = mine.filter(kind=kind)
     if held := mine.order_by("created_at").first():
         return review_claim(review_id=held.id, moderator=moderator)
     # Read a few candidates, then race for them one by one: losing one costs one UPDATE.
     while True:
         now = timezone.now()
-        candidates = ReviewItem.objects.filter(_claim_free(now) & not_own, resolved_at__isnull=True)
-        if kind:
-            candidates = candidates.filter(kind=kind)
+        candidates = ReviewItem.objects.filter(
+            _claim_free(now) & not_own & which & _skipped_by(moderator, now),
+            resolved_at__isnull=True,
+        )
         ids = list(candidates.order_by("created_at").values_list("id", flat=True)[:10])
         if not ids:
             return None
         for candidate in ids:
             won = ReviewItem.objects.filter(
                 _claim_free(now), id=candidate, resolved_at__isnull=True
-            ).update(**_claim_fields(moderator))
+            ).update(**_claim_fields(moderator, now))
             if won:
                 return ReviewItem.objects.get(id=candidate)
 
 
 def review_release_stale() -> int:
-    """Beat job: forget claims that expired, so the queue shows those items as free again."""
-    return ReviewItem.objects.filter(
-        resolved_at__isnull=True, claim_expires_at__lt=timezone.now()
-    ).update(claimed_by=None, claim_expires_at=None)
+    """Beat job: forget claims that expired, so the queue shows those items as free again,
+    and skips that no longer hold anything back."""
+    now = timezone.now()
+    ReviewSkip.objects.filter(until__lte=now).delete()
+    return ReviewItem.objects.filter(resolved_at__isnull=True, claim_expires_at__lt=now).update(
+        **_released()
+    )
 
 
 def review_decide(
@@ -174,15 +310,19 @@ def review_decide(
     kind = kind_get(entry.kind)
     item: AnalysedItem = entry.item
     _refuse_own(kind, item, moderator)
+    _refuse_escalated(entry, moderator)
     details = kind.decision_check(item, approve=decision == APPROVE, details=details)
     now = timezone.now()
     try:
         with transaction.atomic():
             won = ReviewItem.objects.filter(
-                _claim_free(now) | Q(claimed_by=moderator), id=review_id, resolved_at__isnull=True
+                (_claim_free(now) | Q(claimed_by=moderator)) & _may_handle(moderator),
+                id=review_id,
+                resolved_at__isnull=True,
             ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
             if not won:
-                raise Conflict(_conflict_message(ReviewItem.objects.get(id=review_id)))
+                entry = ReviewItem.objects.select_related("claimed_by").get(id=review_id)
+                raise _refusal(entry, moderator)
             outcome = OUTCOMES[decision]
             updated = (
                 type(item)

@@ -18,7 +18,7 @@ from moderation.items.models import DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.review.counts import queue_count_add
 from moderation.review.models import ReviewItem
-from moderation.review.services import APPROVE, OUTCOMES, REJECT
+from moderation.review.services import APPROVE, OUTCOMES, REJECT, _claim_fields
 from project.errors import Conflict, NotFound
 
 DECISIONS: dict[str, str] = {ItemStatus.APPROVED: APPROVE, ItemStatus.REJECTED: REJECT}
@@ -43,8 +43,9 @@ def decision_revert(*, review_id: uuid.UUID, decision: str, moderator: User, not
         if not reverted:
             return False
         ReviewItem.objects.filter(id=review_id).update(
-            resolved_at=None, claimed_by=None, claim_expires_at=None
-        )
+            resolved_at=None, claimed_by=None, claimed_at=None, claim_renewed_at=None,
+            claim_expires_at=None,
+        )  # fmt: skip
         item.refresh_from_db()
         kind_get(entry.kind).on_undone(item)
         pipeline.audit(
@@ -89,4 +90,8 @@ def review_undo(*, review_id: uuid.UUID, moderator: User) -> ReviewItem:
             review_id=entry.id, decision=decision, moderator=moderator, note=f"undo of {decision}"
         ):
             raise Conflict(gettext("this decision can no longer be undone"))
+        # Back with the moderator who took it back, who is about to decide it again.
+        ReviewItem.objects.filter(id=review_id, claimed_by__isnull=True).update(
+            **_claim_fields(moderator, timezone.now())
+        )
     return ReviewItem.objects.get(id=review_id)

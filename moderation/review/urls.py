@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moderation.review import api, views
+from moderation.review import api, claim_views, views
 
 urlpatterns = [
     path("review/", views.queue, name="review-queue"),
@@ -15,6 +15,11 @@ urlpatterns = [
     path("review/<uuid:review_id>/", views.item, name="review-item"),
     path("review/<uuid:review_id>/decide/", views.decide, name="review-decide"),
     path("review/<uuid:review_id>/renew/", views.renew, name="review-renew"),
+    path("review/<uuid:review_id>/claim/", claim_views.claim, name="review-claim"),
+    path("review/<uuid:review_id>/take-over/", claim_views.take_over, name="review-take-over"),
+    path("review/<uuid:review_id>/release/", claim_views.release, name="review-release"),
+    path("review/<uuid:review_id>/skip/", claim_views.skip, name="review-skip"),
+    path("review/<uuid:review_id>/escalate/", claim_views.escalate, name="review-escalate"),
     path("review/<uuid:review_id>/reveal/", views.reveal_pii, name="review-reveal"),
     path("review/<uuid:review_id>/undo/", views.undo, name="review-undo"),
 ]
@@ -28,4 +33,18 @@ api_urlpatterns = [
         name="api-review-decision",
     ),
     path("reviews/<uuid:review_id>/undo/", api.ReviewUndo.as_view(), name="api-review-undo"),
+    path(
+        "reviews/<uuid:review_id>/release/", api.ReviewRelease.as_view(), name="api-review-release"
+    ),
+    path(
+        "reviews/<uuid:review_id>/take-over/",
+        api.ReviewTakeOver.as_view(),
+        name="api-review-take-over",
+    ),
+    path("reviews/<uuid:review_id>/skip/", api.ReviewSkip.as_view(), name="api-review-skip"),
+    path(
+        "reviews/<uuid:review_id>/escalate/",
+        api.ReviewEscalate.as_view(),
+        name="api-review-escalate",
+    ),
 ]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -23,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from moderation.access import user_is_moderator
+from moderation.access import user_is_moderator, user_is_senior
 from moderation.kinds import kind_get, kind_names, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review import bulk as bulk_decisions
@@ -62,7 +63,7 @@ def _moderator(request: HttpRequest) -> User:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    filters = selectors.QueueFilters.from_query(request.GET)
+    filters = selectors.QueueFilters.from_query(request.GET).for_moderator(_moderator(request))
     counts = selectors.review_queue_counts()
     paginator = Paginator(selectors.review_queue(filters), PAGE_SIZE)
     if (known := counts.matching(filters)) is not None:
@@ -98,6 +99,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "reason_choices": reason_choices(),
         "query": query.urlencode(),
         "sla_hours": sla / 3600,
+        "senior": user_is_senior(request.user),
     }
     return render(request, "review/queue.html", context)
 
@@ -106,11 +108,22 @@ def queue(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def next_item(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind")
-    entry = reviews.review_claim_next(
-        moderator=_moderator(request), kind=kind if kind in kind_names() else None
+    return _next(
+        request,
+        kind=kind if kind in kind_names() else None,
+        escalated=request.POST.get("queue") == "escalated",
     )
+
+
+def _next(
+    request: HttpRequest, *, kind: str | None = None, escalated: bool = False
+) -> HttpResponse:
+    """Claim the next item for this moderator and open it, or say the queue is empty."""
+    entry = reviews.review_claim_next(moderator=_moderator(request), kind=kind, escalated=escalated)
     if entry is None:
         messages.success(request, gettext("The queue is empty. Nice work."))
+        if escalated:
+            return redirect(reverse("review-queue") + "?queue=escalated")
         return redirect("review-queue")
     return redirect("review-item", review_id=entry.id)
 
@@ -118,33 +131,46 @@ def next_item(request: HttpRequest) -> HttpResponse:
 @require_GET
 @moderator_required
 def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
-    entry = get_object_or_404(ReviewItem.objects.select_related("claimed_by"), id=review_id)
-    held_by_other = own_item = ""
-    if entry.resolved_at is None:
-        try:
-            entry = reviews.review_claim(review_id=entry.id, moderator=_moderator(request))
-        except Conflict as exc:
-            held_by_other = str(exc)
-        except Forbidden as exc:
-            own_item = exc.message
+    """Looking never claims: the page says who holds the item, and a claim starts with "Start
+    reviewing", a decision key, "next" or a take-over."""
+    moderator = _moderator(request)
+    entry = get_object_or_404(
+        ReviewItem.objects.select_related("claimed_by", "escalated_by"), id=review_id
+    )
     item = entry.item
     if item is None:
         raise Http404(gettext("No such item"))
     kind = kind_get(entry.kind)
+    own_item = waits_for_senior = ""
+    if entry.resolved_at is None:
+        try:
+            reviews.review_refuse(entry, moderator)
+        except Forbidden as exc:
+            if entry.escalated_at is not None and not user_is_senior(moderator):
+                waits_for_senior = exc.message
+            else:
+                own_item = exc.message
+    claim = selectors.claim_state(entry, moderator)
     before, after = selectors.review_neighbours(entry)
+    stale_seconds = settings.REVIEW_CLAIM_STALE_SECONDS
+    claim_ttl = queue_timing().claim_ttl_seconds
     context = {
-        **kind.review_context(item, _moderator(request)),
+        **kind.review_context(item, moderator),
         "entry": entry,
         "item": item,
         "kind": kind,
-        "held_by_other": held_by_other,
+        "claim": claim,
         "own_item": own_item,
-        "read_only": bool(held_by_other or own_item),
+        "waits_for_senior": waits_for_senior,
+        "read_only": bool(claim.held_by_other or own_item or waits_for_senior),
         "undo_decision": _last_decision(request),
         "before": before,
         "after": after,
         "reason_choices": reason_choices(),
-        "renew_seconds": max(10, queue_timing().claim_ttl_seconds // 3),
+        # Renewed well within the stale limit, so a holder at work never looks gone; an idle
+        # one (no key, pointer or scroll for the claim's length) stops renewing.
+        "renew_seconds": max(5, min(stale_seconds, claim_ttl) // 4),
+        "idle_seconds": claim_ttl,
     }
     return render(request, "review/item.html", context)
 
@@ -180,20 +206,18 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     else:
         messages.success(request, gettext("Rejected."))
     if request.POST.get("then") == "next":
-        following = reviews.review_claim_next(moderator=moderator)
-        if following is not None:
-            return redirect("review-item", review_id=following.id)
-        messages.success(request, gettext("The queue is empty. Nice work."))
+        return _next(request, escalated=entry.escalated_at is not None)
     return redirect("review-queue")
 
 
 @require_POST
 @moderator_required
 def renew(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
-    """Polled by the item page while it is open, so the claim outlives a long look."""
+    """Sent by the item page while it is open and in use, so the holder's claim does not go
+    stale. Never starts a claim."""
     try:
-        reviews.review_claim(review_id=review_id, moderator=_moderator(request))
-    except AppError:  # taken by someone else, decided, or gone
+        reviews.review_claim_renew(review_id=review_id, moderator=_moderator(request))
+    except AppError:  # released, taken over, decided, or gone
         return HttpResponse(status=409)
     return HttpResponse(status=204)
 
