@@ -32,6 +32,7 @@ from moderation.review import history as review_history
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.decision_reasons import reason_choices, reason_or_default
+from moderation.review.explain import item_rules
 from moderation.review.models import BulkAction, ReviewItem
 from moderation.review.queue_why import queue_why_all
 from moderation.review.undo import review_undo, review_undo_deadline
@@ -144,6 +145,7 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "before": before,
         "after": after,
         "reason_choices": reason_choices(),
+        "reason_rules": item_rules(item.reasons, item.policy_version),
         "renew_seconds": max(10, queue_timing().claim_ttl_seconds // 3),
     }
     return render(request, "review/item.html", context)
