@@ -36,6 +36,9 @@ class ReviewItem(models.Model):
     )
     claim_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Open entries with the same key are the same content, from anyone, and can be decided
+    # together (moderation/review/grouping.py); "" groups with nothing.
+    group_key = models.CharField(_("group"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("review item")
@@ -59,6 +62,11 @@ class ReviewItem(models.Model):
                 "created_at",
                 condition=Q(resolved_at__isnull=True),
                 name="review_open_priority",
+            ),
+            models.Index(
+                fields=["group_key", "created_at"],
+                condition=Q(resolved_at__isnull=True) & ~Q(group_key=""),
+                name="review_open_group",
             ),
         ]
 
