@@ -167,3 +167,20 @@ def test_groups_and_thumbnails_add_no_query_per_row() -> None:
     assert page.count('class="queue-row') == 50
     assert len(re.findall(r"\d+ identical", page)) == 50
     assert len(few) == len(many)
+
+
+def test_entries_queued_before_groups_existed_are_grouped_by_the_command() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = queued_image(), queued_image()
+    ReviewItem.objects.update(group_key="")
+    out = StringIO()
+    call_command("fill_review_groups", stdout=out)
+    assert out.getvalue().strip() == "2 open entries grouped"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.group_key == second.group_key != ""
+    call_command("fill_review_groups", stdout=out)  # nothing left to do
+    assert out.getvalue().strip().endswith("0 open entries grouped")

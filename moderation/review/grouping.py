@@ -25,6 +25,7 @@ from django.db.models import Count
 from moderation.items.models import AnalysedItem
 from moderation.kinds import kind_get
 from moderation.review.models import ReviewItem
+from moderation.review.selectors import review_items_attach
 
 # How many other members the item page lists, and decides together at most.
 GROUP_SHOWN = 50
@@ -91,3 +92,23 @@ def group_decidable(entry: ReviewItem, chosen: Iterable[str]) -> list[uuid.UUID]
             continue
     members = [member.id for member in group_members(entry) if member.id in wanted]
     return [entry.id, *members][: settings.REVIEW_BULK_BATCH_SIZE]
+
+
+def review_groups_fill(*, batch: int = 1000) -> int:
+    """Give open entries queued before groups existed their key, a batch at a time (one query
+    per kind per batch to read the items); returns how many got one. Entries whose kind gives
+    no key keep "" and are not read again in this run."""
+    filled = 0
+    after: uuid.UUID | None = None
+    while True:
+        entries = ReviewItem.objects.filter(resolved_at__isnull=True, group_key="").order_by("id")
+        if after is not None:
+            entries = entries.filter(id__gt=after)
+        chunk = review_items_attach(entries[:batch])
+        if not chunk:
+            return filled
+        after = chunk[-1].id
+        for entry in chunk:
+            key = item_group_key(entry.item) if entry.item is not None else ""
+            if key:
+                filled += ReviewItem.objects.filter(id=entry.id, group_key="").update(group_key=key)
