@@ -38,7 +38,10 @@ class ReviewItem(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # Open entries with the same key are the same content, from anyone, and can be decided
     # together (moderation/review/grouping.py); "" groups with nothing.
-    group_key = models.CharField(_("group"), max_length=100, blank=True, default="")
+    # The database default too: rows written by raw SQL (imports, bench/queue_scale.py) need it.
+    group_key = models.CharField(
+        _("group"), max_length=100, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("review item")
