@@ -39,9 +39,7 @@ class ReviewItem(models.Model):
     # Open entries with the same key are the same content, from anyone, and can be decided
     # together (moderation/review/grouping.py); "" groups with nothing.
     # The database default too: rows written by raw SQL (imports, bench/queue_scale.py) need it.
-    group_key = models.CharField(
-        _("group"), max_length=100, blank=True, default="", db_default=""
-    )
+    group_key = models.CharField(_("group"), max_length=100, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("review item")
