@@ -21,6 +21,7 @@ from moderation.items import pipeline
 from moderation.items.kind_base import KindBase
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.policy.engine import Decision, PolicySnapshot
+from moderation.review.grouping import text_group_key
 from project.errors import BadInput
 
 # What a purged message keeps: the decision and the scores, not a word of the text.
@@ -143,6 +144,9 @@ class FeedbackKind(KindBase):
         if approved:
             return gettext("Your feedback was approved")
         return gettext("Your feedback was not accepted")
+
+    def group_key(self, item: AnalysedItem) -> str:
+        return text_group_key(_feedback(item).text)
 
     def stored_keys(self, item: AnalysedItem) -> list[str]:
         return [route] if (route := _feedback(item).route) else []

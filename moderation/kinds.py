@@ -111,6 +111,10 @@ class ContentKind(Protocol):
     def decision_subject(self, *, approved: bool) -> str:
         """The subject of the e-mail telling the submitter a moderator's decision."""
 
+    def group_key(self, item: AnalysedItem) -> str:
+        """Open items with the same key are the same content and are grouped in the queue
+        (moderation/review/grouping.py): "" for an item that groups with nothing."""
+
     # Retention --------------------------------------------------------------------------
     @property
     def content_cleared(self) -> Mapping[str, object]:

@@ -125,6 +125,27 @@ class Case:
 ID_ROUTES: dict[str, Case] = {
     "image-file": Case("get", lambda w: {"image_id": w.approved.id}, 404, LOGIN, "owner", 200),
     "api-image-detail": Case("get", lambda w: {"image_id": w.approved.id}, 404, 401, "owner", 200),
+    # Thumbnails are the queue's: moderators only, even the image's owner gets a 404.
+    "image-thumbnail": Case(
+        "get", lambda w: {"image_id": w.image_entry.item_id}, 404, LOGIN, "moderator", 200
+    ),
+    "review-record": Case(
+        "get",
+        lambda w: {"kind": "feedback", "item_id": w.feedback.id},
+        403,
+        LOGIN,
+        "moderator",
+        200,
+    ),
+    "review-group-decide": Case(
+        "post",
+        lambda w: {"review_id": w.image_entry.id},
+        403,
+        LOGIN,
+        "moderator",
+        302,
+        data={"decision": "reject", "reason": "violence"},
+    ),
     "feedback-status": Case(
         "get", lambda w: {"feedback_id": w.feedback.id}, 404, 404, "owner", 200
     ),

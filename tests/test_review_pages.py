@@ -119,7 +119,8 @@ def test_start_reviewing_hands_out_the_next_item_and_decide_and_next() -> None:
     assert response["Location"] == f"/review/{first.id}/"
     page = client.get(response["Location"]).content.decode()
     assert 'class="preview blurred"' in page  # blurred by default
-    assert "≥ review threshold 50 %" in page and "band of Violence" in page
+    assert "Weapons 70.0 % ≥ review threshold 50 %, &lt; reject threshold 90 %" in page
+    assert "Band of Violence." in page
     first.refresh_from_db()
     assert first.claimed_by == moderator
 

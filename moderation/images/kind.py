@@ -27,6 +27,7 @@ class ImageKind(KindBase):
     owner_field = "owner"
     review_template = "review/kinds/image.html"
     side_template = "review/kinds/image_side.html"
+    queue_template = "review/kinds/image_queue.html"
     review_title = _("Review image")
     content_cleared: Mapping[str, object] = {"file_key": "", "original_name": ""}
 
@@ -76,6 +77,12 @@ class ImageKind(KindBase):
         if approved:
             return gettext("Your image was approved")
         return gettext("Your image was not accepted")
+
+    def group_key(self, item: AnalysedItem) -> str:
+        # The same stored bytes; near-identical images are matched by a perceptual hash set
+        # later with review_group_set (moderation/review/grouping.py).
+        sha256 = _image(item).sha256
+        return f"sha256:{sha256}" if sha256 else ""
 
     def stored_keys(self, item: AnalysedItem) -> list[str]:
         return [key] if (key := _image(item).file_key) else []

@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/mine/", views.my_uploads, name="my-uploads"),
     path("images/<uuid:image_id>/file", views.image_file, name="image-file"),
+    path("images/<uuid:image_id>/thumbnail", views.image_thumbnail, name="image-thumbnail"),
 ]
 
 api_urlpatterns = [

@@ -20,7 +20,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from moderation.images import selectors, services
+from moderation.access import user_is_moderator
+from moderation.images import selectors, services, thumbnails
+from moderation.images.models import ImageUpload
 from moderation.items.models import ItemStatus
 from moderation.review.disclosure import decisions_attach
 from project import ratelimit
@@ -115,6 +117,29 @@ def image_file(request: HttpRequest, image_id: uuid.UUID) -> HttpResponseBase:
         response["Content-Type"] = content_type
         response["Content-Disposition"] = disposition
     response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_POLICY
+    return response
+
+
+@login_required
+@require_GET
+def image_thumbnail(request: HttpRequest, image_id: uuid.UUID) -> HttpResponseBase:
+    """The queue's small grey blurred copy (thumbnails.py): moderators only, never cached
+    outside this server, like every page of the queue."""
+    if not user_is_moderator(request.user):
+        raise Http404(gettext("No such image"))
+    image = ImageUpload.objects.filter(id=image_id).first()
+    if image is None:
+        raise Http404(gettext("No such image"))
+    data = thumbnails.image_thumbnail(image)
+    if data is None:
+        return HttpResponseGone(
+            gettext("This file was deleted (retention period or account deletion).")
+        )
+    response = HttpResponse(data, content_type=thumbnails.CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{image.id}-thumbnail.jpg"'
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_POLICY
     return response

@@ -75,6 +75,9 @@ class KindBase:
             return gettext("Your submission was approved")
         return gettext("Your submission was not accepted")
 
+    def group_key(self, item: AnalysedItem) -> str:
+        return ""
+
     def stored_keys(self, item: AnalysedItem) -> list[str]:
         return []
 

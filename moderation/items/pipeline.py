@@ -25,6 +25,7 @@ from moderation.items.errors import AnalyzerError, StorageError, TransientAnalyz
 from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.policy.engine import REVIEW
+from moderation.review.grouping import item_group_key
 from moderation.review.models import ReviewItem
 
 logger = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ def item_decide(
                 reason="error" if "error" in top else str(top.get("label", "")),
                 priority=confidence if isinstance(confidence, int | float) else 0,
                 item_id=item.id,
+                group_key=item_group_key(item),
             )
         audit(item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note)
         decided = type(item)._default_manager.get(id=item.id)

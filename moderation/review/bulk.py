@@ -5,9 +5,10 @@ decided here, in its request; "all in this filter" is a job (bulk_jobs.py) built
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -37,7 +38,13 @@ def bulk_check(*, decision: str, reason: str) -> None:
     reason_check(decision=decision, reason=reason)
 
 
-def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:
+def bulk_decide_one(
+    action: BulkAction,
+    review_id: uuid.UUID,
+    *,
+    note: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> str | None:
     """Decide one entry for a bulk action and record it on the action in the same transaction,
     so no decision is ever without its undo. Returns None, or why the entry was skipped (held
     or decided by someone else, feedback that needs a sentiment, …)."""
@@ -48,6 +55,8 @@ def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:
                 moderator=action.moderator,
                 decision=action.decision,
                 reason=action.reason,
+                note=note,
+                **(details or {}),
             )
             BulkEntry.objects.create(bulk=action, review_id=review_id)
     except AppError as exc:
@@ -58,12 +67,19 @@ def bulk_decide_one(action: BulkAction, review_id: uuid.UUID) -> str | None:
 
 
 def review_bulk_decide(
-    *, review_ids: Collection[uuid.UUID], moderator: User, decision: str, reason: str
+    *,
+    review_ids: Collection[uuid.UUID],
+    moderator: User,
+    decision: str,
+    reason: str,
+    note: str = "",
+    details: Mapping[str, Any] | None = None,
 ) -> BulkResult:
     """Decide a selection of items with one reason, in the request: at most
     REVIEW_BULK_BATCH_SIZE of them, as much as one batch of a bulk job ("all in this filter"
     is a job: bulk_jobs.py). Items someone else holds or already decided, and feedback that
-    would need a sentiment, are skipped and reported, never half-decided."""
+    would need a sentiment, are skipped and reported, never half-decided. A group decision
+    (grouping.py) also gives each item the note and its kind's inputs (`details`)."""
     limit = settings.REVIEW_BULK_BATCH_SIZE
     if len(review_ids) > limit:
         raise BadInput(
@@ -85,7 +101,7 @@ def review_bulk_decide(
     decided: list[uuid.UUID] = []
     conflicts: dict[uuid.UUID, str] = {}
     for review_id in review_ids:
-        if (problem := bulk_decide_one(action, review_id)) is None:
+        if (problem := bulk_decide_one(action, review_id, note=note, details=details)) is None:
             decided.append(review_id)
         else:
             conflicts[review_id] = problem

@@ -3,12 +3,13 @@ where the decided item can be looked at again."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from moderation.items.models import AuditEvent
-from moderation.review.models import ReviewItem
+from moderation.kinds import kind_names
 from moderation.review.reasons import review_reason_name
 
 DECISIONS = ("approve", "reject")
@@ -19,7 +20,7 @@ class HistoryRow:
     event: AuditEvent
     decision: str  # "approve", "reject", or "" for anything but a moderator's decision
     reason: str  # the decision's reason code, or ""
-    review_id: uuid.UUID | None  # the queue entry whose page shows the item, if it had one
+    record: str  # the path of the item's read-only view, or ""
 
     @property
     def reason_name(self) -> str:
@@ -39,23 +40,16 @@ def event_decision(event: AuditEvent) -> tuple[str, str]:
 
 
 def history_rows(events: Iterable[AuditEvent]) -> list[HistoryRow]:
-    """The events with their decisions and, in one query for them all, their queue entries."""
-    events = list(events)
-    item_ids = {event.item_id for event in events if event.item_id is not None}
-    entries = {
-        (kind, item_id): review_id
-        for review_id, kind, item_id in ReviewItem.objects.filter(item_id__in=item_ids).values_list(
-            "id", "kind", "item_id"
-        )
-    }
-    return [
-        HistoryRow(
-            event,
-            *event_decision(event),
-            entries.get((event.item_kind, event.item_id)) if event.item_id else None,
-        )
-        for event in events
-    ]
+    """The events with their decisions (no query of their own)."""
+    return [HistoryRow(event, *event_decision(event), record_path(event)) for event in events]
+
+
+def record_path(event: AuditEvent) -> str:
+    """The read-only view of the event's item (whoever decided it, machine or moderator), or
+    "" for an event about no item (a policy change, a lock-out)."""
+    if event.item_id is None or event.item_kind not in kind_names():
+        return ""
+    return reverse("review-record", args=[event.item_kind, event.item_id])
 
 
 def csv_cells(event: AuditEvent) -> list[str]:

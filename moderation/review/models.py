@@ -53,6 +53,10 @@ class ReviewItem(models.Model):
     )
     # A database default too: rows written by plain SQL (bench/queue_scale.py) leave it out.
     escalation_note = models.TextField(_("escalation note"), blank=True, db_default="")
+    # Open entries with the same key are the same content, from anyone, and can be decided
+    # together (moderation/review/grouping.py); "" groups with nothing.
+    # The database default too: rows written by raw SQL (imports, bench/queue_scale.py) need it.
+    group_key = models.CharField(_("group"), max_length=100, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("review item")
@@ -82,6 +86,11 @@ class ReviewItem(models.Model):
                 fields=["created_at"],
                 condition=Q(resolved_at__isnull=True, escalated_at__isnull=False),
                 name="review_open_escalated",
+            ),
+            models.Index(
+                fields=["group_key", "created_at"],
+                condition=Q(resolved_at__isnull=True) & ~Q(group_key=""),
+                name="review_open_group",
             ),
         ]
 

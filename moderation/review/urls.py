@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moderation.review import api, claim_views, views
+from moderation.review import api, claim_views, item_views, views
 
 urlpatterns = [
     path("review/", views.queue, name="review-queue"),
@@ -22,6 +22,16 @@ urlpatterns = [
     path("review/<uuid:review_id>/escalate/", claim_views.escalate, name="review-escalate"),
     path("review/<uuid:review_id>/reveal/", views.reveal_pii, name="review-reveal"),
     path("review/<uuid:review_id>/undo/", views.undo, name="review-undo"),
+    path(
+        "review/<uuid:review_id>/group/",
+        item_views.group_decide,
+        name="review-group-decide",
+    ),
+    path(
+        "review/items/<str:kind>/<uuid:item_id>/",
+        item_views.item_record,
+        name="review-record",
+    ),
 ]
 
 api_urlpatterns = [

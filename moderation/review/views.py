@@ -33,8 +33,11 @@ from moderation.review import history as review_history
 from moderation.review import services as reviews
 from moderation.review import tasks as review_tasks
 from moderation.review.decision_reasons import reason_choices, reason_or_default
+from moderation.review.explain import item_rules
+from moderation.review.grouping import group_members, group_sizes
 from moderation.review.models import BulkAction, ReviewItem
 from moderation.review.queue_why import queue_why_all
+from moderation.review.submitter import submitter_context
 from moderation.review.undo import review_undo, review_undo_deadline
 from project.errors import AppError, BadInput, Conflict, Forbidden, web_error
 
@@ -76,12 +79,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     # Every row's item, one query per kind: the "why" reads its reasons and policy version.
     entries = selectors.review_items_attach(page)
     whys = queue_why_all(entries)
+    groups = group_sizes(entries)
     rows = [
         {
             "entry": entry,
             "item": entry.item if entry.kind in shown else None,
             "kind": kind_get(entry.kind),
             "why": whys.get(entry.id),
+            "group_size": groups.get(entry.group_key, 0),
             "age_seconds": (now - entry.created_at).total_seconds(),
             "overdue": (now - entry.created_at).total_seconds() > sla,
         }
@@ -167,6 +172,9 @@ def item(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
         "before": before,
         "after": after,
         "reason_choices": reason_choices(),
+        "reason_rules": item_rules(item.reasons, item.policy_version),
+        "submitter": submitter_context(item),
+        "group": group_members(entry),
         # Renewed well within the stale limit, so a holder at work never looks gone; an idle
         # one (no key, pointer or scroll for the claim's length) stops renewing.
         "renew_seconds": max(5, min(stale_seconds, claim_ttl) // 4),
@@ -382,7 +390,7 @@ def history(request: HttpRequest) -> HttpResponseBase:
         action=request.GET.get("action") or None,
     )
     if request.GET.get("format") == "csv":
-        return _csv(events)
+        return _csv(events, request.build_absolute_uri("/"))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -414,10 +422,11 @@ class _Echo:
         return value
 
 
-def _csv(events: Any) -> StreamingHttpResponse:
+def _csv(events: Any, site: str) -> StreamingHttpResponse:
+    """`site` ("https://host/") makes each item's read-only view a link that works outside."""
     writer = csv.writer(_Echo())
     header = ["time", "item_kind", "item_id", "actor", "action", "from", "to", "policy", "note"]
-    header += ["decision", "reason", "reason_name"]
+    header += ["decision", "reason", "reason_name", "item_url"]
 
     def rows() -> Any:
         yield writer.writerow(header)
@@ -427,6 +436,7 @@ def _csv(events: Any) -> StreamingHttpResponse:
                 event.actor.get_username() if event.actor else event.actor_kind,
                 event.action, event.from_status, event.to_status,
                 event.policy_version or "", event.note, *review_history.csv_cells(event),
+                site.rstrip("/") + path if (path := review_history.record_path(event)) else "",
             ]  # fmt: skip
             # Every cell, not only the free-text ones: any of them may come from a person.
             yield writer.writerow([_csv_cell(cell) for cell in cells])

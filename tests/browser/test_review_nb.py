@@ -36,7 +36,7 @@ def test_norwegian_moderator_decides_with_the_keyboard(signed_in_page: SignIn) -
     page.wait_for_url(f"**/review/{first.id}/")
     expect(page.locator("aside h2").first).to_have_text("Hvorfor er denne her?")
     expect(page.locator(".reasons")).to_have_text(
-        "Weapons 70,0 % ≥ vurderingsgrensen 50 % (grensene til Violence)"
+        "Weapons 70,0 % ≥ vurderingsgrensen 50 %, < avvisningsgrensen 90 %Grensene til Violence."
     )
     expect(page.locator("#toggle-blur")).to_contain_text("Vis")
     page.keyboard.press("b")  # the script's words come from the page too
