@@ -19,13 +19,13 @@
     if (counter) field.addEventListener("input", () => { counter.textContent = field.value.length; });
   });
 
-  // <time datetime data-local>: the server writes UTC; show the viewer's own zone, named.
-  const lang = document.documentElement.lang || undefined;
-  let format;
+  // <time datetime data-local>: the server writes "YYYY-MM-DD HH:MM UTC"; show the same in
+  // the viewer's own zone, named ("2026-12-03 12:49 CET").
+  let format = null;
   try {
-    format = new Intl.DateTimeFormat(lang, {
+    format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
       year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-      timeZoneName: "short",
+      hourCycle: "h23", timeZoneName: "short",
     });
   } catch (error) {
     format = null;
@@ -33,7 +33,10 @@
   if (format) document.querySelectorAll("time[data-local]").forEach((element) => {
     const when = new Date(element.getAttribute("datetime"));
     if (Number.isNaN(when.getTime())) return;
-    element.title = element.textContent;  // the UTC time stays at hand
-    element.textContent = format.format(when);
+    const part = {};
+    format.formatToParts(when).forEach(({type, value}) => { part[type] = value; });
+    element.title = element.textContent.trim();  // the UTC time stays at hand
+    element.textContent =
+      `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${part.timeZoneName}`;
   });
 })();
