@@ -198,7 +198,7 @@ def test_preview_compares_each_items_actual_status_with_the_proposal(
     html = page.content.decode()
     assert "Impact on 30 recent items: 20 would change" in html
     assert "<td>Violence</td><td>Rejected</td><td>In review</td>" in html
-    assert "<th scope=\"col\">Now (actual status)</th>" in html
+    assert '<th scope="col">Now (actual status)</th>' in html
     assert Policy.objects.count() == 1  # a preview saves nothing
 
 

@@ -105,7 +105,9 @@ def test_saving_unpreviewed_shows_the_preview_and_the_next_save_goes_through(
 def test_a_preview_allows_saving_that_proposal_only(admin_client: Client) -> None:
     v1 = Policy.objects.get()
     previewed = form_data(v1, Violence=(80, 95), confirm=False)
-    token = previewed_token(admin_client.post(PROPOSE, {**previewed, "_preview": "1"}).content.decode())
+    token = previewed_token(
+        admin_client.post(PROPOSE, {**previewed, "_preview": "1"}).content.decode()
+    )
 
     changed = {**form_data(v1, Violence=(70, 95), confirm=False), "previewed": token, "_save": "1"}
     response = admin_client.post(PROPOSE, changed)

@@ -56,7 +56,9 @@ def test_csrf_failure_is_the_branded_403() -> None:
     assert 'id="error-page" data-status="403"' in html and 'class="topbar"' in html
 
 
-@pytest.mark.parametrize(("language", "heading"), [("en", "Something went wrong"), ("nb", "Noe gikk galt")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Something went wrong"), ("nb", "Noe gikk galt")]
+)
 def test_500_is_a_branded_page_without_the_database(
     language: str, heading: str, django_assert_num_queries: object
 ) -> None:

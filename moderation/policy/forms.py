@@ -54,7 +54,7 @@ class PolicySettingsForm(forms.Form):
         return {name: getattr(policy, name) for name in fields}
 
 
-def category_choices() -> list[tuple[str, Any]]:
+def category_choices() -> list[tuple[Any, Any]]:
     """The known taxonomy, grouped: a band for any other name would never match."""
     return [
         ("", "—"),

@@ -61,11 +61,9 @@ def replay_preview(
     preview = ReplayPreview()
     for kind in kinds_all():
         results = list(kind.stored_results(limit))
-        statuses = dict(
-            kind.model.objects.filter(pk__in=[item_id for item_id, _ in results]).values_list(
-                "pk", "status"
-            )
-        )
+        ids = [item_id for item_id, _ in results]
+        rows = kind.model._default_manager.filter(pk__in=ids).values_list("pk", "status")
+        statuses = dict(rows)
         for item_id, result in results:
             if item_id not in statuses:  # deleted since it was read
                 continue

@@ -80,7 +80,8 @@ TEXT_SIGNALS: tuple[str, ...] = (
 
 
 def image_labels() -> list[tuple[str, str]]:
-    """Every moderation label in taxonomy order, with its path: ("Weapons", "Violence › Weapons")."""
+    """Every moderation label in taxonomy order, with its path:
+    ("Weapons", "Violence › Weapons")."""
     labels: list[tuple[str, str]] = []
     for top, children in _TREE.items():
         labels.append((top, top))
@@ -93,5 +94,5 @@ def image_labels() -> list[tuple[str, str]]:
 # category → the kind of band it makes ("image" or "text", CategoryKind's values).
 CATEGORY_KINDS: dict[str, str] = {
     **{name: "image" for name, _path in image_labels()},
-    **{name: "text" for name in TEXT_SIGNALS},
+    **dict.fromkeys(TEXT_SIGNALS, "text"),
 }

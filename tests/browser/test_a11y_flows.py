@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import BrowserContext, Dialog, Page, expect
+from playwright.sync_api import BrowserContext, Dialog, Page, ViewportSize, expect
 
 from moderation.models import ModeratorPreference, Policy
 from moderation.review import services as review_services
 from tests.browser.conftest import SignIn
-from tests.browser.test_every_page import PHONE, sign_in
+from tests.browser.test_every_page import DESKTOP, PHONE, sign_in
 from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_image
 
@@ -81,9 +81,9 @@ def test_history_times_are_shown_in_the_viewers_zone(
     expect(stamp).to_have_attribute("title", re.compile(r"UTC$"))  # the server's UTC stays
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_policy_preview_scrolls_into_view_and_then_saves(
-    page: Page, viewport: dict[str, int]
+    page: Page, viewport: ViewportSize
 ) -> None:
     admin = make_user(is_staff=True, is_superuser=True)
     page.set_viewport_size(viewport)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from feedback import services as feedback_services
 from moderation.models import Policy
@@ -24,8 +24,8 @@ from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_feedback, queued_image
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 # Only what fails WCAG A/AA (and axe's best practices) at these impacts fails the test.
 AXE_RUN = """async () => {
@@ -51,7 +51,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 
 def sideways(page: Page) -> str:
-    """"" when the page is no wider than the window, else by how much and what sticks out."""
+    """Empty when the page is no wider than the window, else by how much and what sticks out."""
     extra = int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
     if extra <= 0:
         return ""
@@ -142,7 +142,7 @@ def visits(data: dict[str, Any]) -> list[Visit]:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_page_fits_the_screen_and_passes_axe(page: Page, viewport: dict[str, int]) -> None:
+def test_every_page_fits_the_screen_and_passes_axe(page: Page, viewport: ViewportSize) -> None:
     data = populated()
     page.set_viewport_size(viewport)
     problems: list[str] = []
