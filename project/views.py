@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.utils.translation import gettext
 from django.views import i18n as django_i18n
 from django.views.decorators.cache import never_cache
@@ -29,6 +30,13 @@ from project import api_errors, auth, ratelimit, tokens
 from project.client import client_address
 from project.errors import BadInput
 from project.health import broker_status, database_status
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the
+    static copy, which the static file server caches."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 def home(request: HttpRequest) -> HttpResponse:

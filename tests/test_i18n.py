@@ -426,7 +426,7 @@ def test_a_decided_item_says_who_decided_it_in_the_readers_language() -> None:
 def test_script_strings_come_from_the_page_in_its_language() -> None:
     entry = queued_image()
     page = client_for(prefer(make_moderator(), "nb")).get(f"/review/{entry.id}/").content.decode()
-    assert 'data-reveal="Vis" data-blur="Slør"' in page
+    assert 'aria-pressed="false">Vis <kbd>b</kbd>' in page
     assert 'data-reject-hint="Velg hvorfor den avvises (tastene 1–9, 0), og trykk r igjen."' in page
 
 

@@ -28,7 +28,8 @@ def _offline(offline_review: None) -> None:
 
 
 def form_data(policy: Policy, **changes: Any) -> dict[str, Any]:
-    """The editor's POST for `policy`, with band fields changed by category: Violence=(80, 95)."""
+    """The editor's POST for `policy`, with band fields changed by category: Violence=(80, 95).
+    It ticks "Save without a preview" unless told confirm=False."""
     data: dict[str, Any] = {
         "default_review_at": policy.default_review_at,
         "default_reject_at": policy.default_reject_at,
@@ -36,19 +37,21 @@ def form_data(policy: Policy, **changes: Any) -> dict[str, Any]:
         "min_confidence": "",
         "review_sla_seconds": policy.review_sla_seconds,
         "claim_ttl_seconds": policy.claim_ttl_seconds,
-        "comment": changes.pop("comment", ""),
+        "comment": changes.pop("comment", "a change"),
     }
+    if changes.pop("confirm", True):
+        data["confirm_unpreviewed"] = "on"
     bands = list(policy.bands.order_by("kind", "category"))
-    # One blank row more, as the browser sends it: only its select has a value.
+    # One blank row more, as the browser sends it: its category select is left at "—".
     data.update(
         {"bands-TOTAL_FORMS": len(bands) + 1, "bands-INITIAL_FORMS": len(bands),
          "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000,
-         f"bands-{len(bands)}-kind": "image"}
+         f"bands-{len(bands)}-category": ""}
     )  # fmt: skip
     for i, band in enumerate(bands):
         review_at, reject_at = changes.get(band.category, (band.review_at, band.reject_at))
         data.update(
-            {f"bands-{i}-category": band.category, f"bands-{i}-kind": band.kind,
+            {f"bands-{i}-category": band.category,
              f"bands-{i}-review_at": review_at, f"bands-{i}-reject_at": reject_at}
         )  # fmt: skip
         if band.enabled:
@@ -128,15 +131,18 @@ def test_only_staff_reach_the_editor() -> None:
     assert client.get(PROPOSE).status_code == 302  # to the admin login
 
 
-def stored_images(labels_per_image: list[list[dict[str, Any]]]) -> None:
+def stored_images(
+    labels_per_image: list[list[dict[str, Any]]], statuses: list[str] | None = None
+) -> None:
     owner = make_user()
+    statuses = statuses or [ItemStatus.APPROVED] * len(labels_per_image)
     ImageUpload.objects.bulk_create(
         ImageUpload(
             owner=owner, file_key=f"quarantine/{i}.jpg", content_type="image/jpeg",
-            sha256=f"{i:064d}", size_bytes=1, width=1, height=1, status=ItemStatus.APPROVED,
+            sha256=f"{i:064d}", size_bytes=1, width=1, height=1, status=status,
             analyzer="aws-rekognition", labels=labels,
         )
-        for i, labels in enumerate(labels_per_image)
+        for i, (labels, status) in enumerate(zip(labels_per_image, statuses, strict=True))
     )  # fmt: skip
 
 
@@ -144,18 +150,19 @@ def label(name: str, confidence: float, parent: str | None = None) -> dict[str, 
     return {"name": name, "parent": parent, "confidence": confidence}
 
 
-def test_preview_counts_equal_deciding_each_item_under_the_new_bands(
+def test_preview_compares_each_items_actual_status_with_the_proposal(
     admin_client: Client,
 ) -> None:
     fixture = [
-        [label("Weapons", 70, "Violence")],  # review → approve with Violence 80/95
-        [label("Weapons", 85, "Violence")],  # review → review
-        [label("Graphic Violence", 92, "Violence")],  # reject → review
-        [label("Explicit Nudity", 60, "Explicit")],  # review → review
-        [label("Alcohol", 10)],  # approve → approve
-        [],  # approve → approve
+        # labels, the item's status now (a moderator's decision where the machine's differs)
+        ([label("Weapons", 70, "Violence")], "in_review"),  # → approved with Violence 80/95
+        ([label("Weapons", 85, "Violence")], "in_review"),  # → in review
+        ([label("Graphic Violence", 92, "Violence")], "rejected"),  # → in review
+        ([label("Explicit Nudity", 60, "Explicit")], "approved"),  # overturned → in review
+        ([label("Alcohol", 10)], "approved"),  # → approved
+        ([], "rejected"),  # a moderator rejected what no band flags → approved
     ] * 5
-    stored_images(fixture)
+    stored_images([labels for labels, _ in fixture], [status for _, status in fixture])
     current = policy_current()
     proposed = type(current)(
         version=0,
@@ -166,36 +173,50 @@ def test_preview_counts_equal_deciding_each_item_under_the_new_bands(
     preview = replay_preview(current=current, proposed=proposed, limit=10_000)
 
     expected: dict[tuple[str, str], int] = {}
-    for labels in fixture:
+    for labels, status in fixture:
         found = [ModerationLabel(x["name"], x["confidence"], x["parent"] or "") for x in labels]
-        move = (decide(found, current).outcome.value, decide(found, proposed).outcome.value)
+        move = (status, decide(found, proposed).outcome.value)
         expected[move] = expected.get(move, 0) + 1
     assert dict(preview.moves) == expected
     assert dict(preview.moves) == {
-        ("in_review", "approved"): 5, ("in_review", "in_review"): 10,
-        ("rejected", "in_review"): 5, ("approved", "approved"): 10,
+        ("in_review", "approved"): 5, ("in_review", "in_review"): 5,
+        ("rejected", "in_review"): 5, ("approved", "in_review"): 5,
+        ("approved", "approved"): 5, ("rejected", "approved"): 5,
     }  # fmt: skip
+    # Not a replay of the current policy: that would call the overturned items unchanged.
+    assert (decide([ModerationLabel("Explicit Nudity", 60, "Explicit")], current).outcome) == (
+        "in_review"
+    )
     assert preview.by_category == {
         ("Violence", "in_review", "approved"): 5, ("Violence", "rejected", "in_review"): 5,
+        ("Explicit", "approved", "in_review"): 5, ("", "rejected", "approved"): 5,
     }  # fmt: skip
-    assert preview.changed == 10
+    assert preview.changed == 20
 
     v1 = Policy.objects.get()
     page = admin_client.post(PROPOSE, {**form_data(v1, Violence=(80, 95)), "_preview": "1"})
     html = page.content.decode()
-    assert "Impact on 30 recent items: 10 would change" in html
-    assert "<td>Violence</td><td>Rejected</td><td>in review</td>" in html
+    assert "Impact on 30 recent items: 20 would change" in html
+    assert "<td>Violence</td><td>Rejected</td><td>In review</td>" in html
+    assert '<th scope="col">Now (actual status)</th>' in html
     assert Policy.objects.count() == 1  # a preview saves nothing
 
 
 def test_replaying_10000_items_takes_a_bounded_number_of_queries() -> None:
-    stored_images([[label("Weapons", float(i % 100), "Violence")] for i in range(10_000)])
     current = policy_current()
+    images = [[label("Weapons", float(i % 100), "Violence")] for i in range(10_000)]
+    # Each image stands as the current policy decided it (Violence 50/90).
+    statuses = [
+        decide([ModerationLabel("Weapons", x[0]["confidence"], "Violence")], current).outcome.value
+        for x in images
+    ]
+    stored_images(images, statuses)
     proposed = type(current)(
         version=0, bands={**current.bands, "Violence": Band(80, 95)}, default=current.default
     )
     with CaptureQueriesContext(connection) as queries:
         preview = replay_preview(current=current, proposed=proposed, limit=10_000)
     assert preview.items == 10_000
-    assert len(queries) == 2  # one per kind of item
+    # Per kind: its stored results, and its items' statuses (no items, no query).
+    assert len(queries) <= 4
     assert preview.moves[("in_review", "approved")] == 3000  # confidences 50–79, 100 each

@@ -18,7 +18,9 @@ from moderation.policy import services
 from moderation.policy.forms import (
     BandFormSet,
     PolicySettingsForm,
+    SaveCheckForm,
     band_initial,
+    proposal_fingerprint,
     proposed_snapshot,
 )
 from moderation.policy.models import Policy, PolicyBand
@@ -32,6 +34,7 @@ class PolicyBandInline(admin.TabularInline):
     readonly_fields = ["category", "kind", "review_at", "reject_at", "enabled"]
     extra = 0
     can_delete = False
+    template = "admin/moderation/policy/tabular_scroll.html"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -70,7 +73,8 @@ class PolicyAdmin(ReadOnlyAdmin):
 
     def propose_view(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         """Edit a copy of a version (the newest by default); preview its impact; save it as
-        the next version."""
+        the next version, with a comment, once this very proposal was previewed (or the admin
+        ticked that they save it unseen). A save refused for want of a preview shows one."""
         if not request.user.has_perm("moderation.add_policy"):
             messages.error(
                 request, gettext("Only admins with the right to add policies may change it.")
@@ -80,26 +84,33 @@ class PolicyAdmin(ReadOnlyAdmin):
         if request.method == "POST":
             settings_form = PolicySettingsForm(request.POST)
             bands = BandFormSet(request.POST, prefix="bands")
+            check = SaveCheckForm(request.POST)
         else:
             settings_form = PolicySettingsForm(initial=PolicySettingsForm.initial_from(base))
             bands = BandFormSet(initial=band_initial(base), prefix="bands")
+            check = SaveCheckForm()
         preview = None
+        save_refused = False
         if request.method == "POST" and settings_form.is_valid() and bands.is_valid():
-            if "_save" in request.POST:
-                data = settings_form.cleaned_data
-                policy = services.policy_publish(
-                    bands=bands.bands(),
-                    created_by=request.user,  # type: ignore[arg-type]
-                    **data,
+            fingerprint = proposal_fingerprint(settings_form, bands.bands())
+            if "_save" in request.POST and settings_form.require_comment():
+                if check.allows(fingerprint):
+                    policy = services.policy_publish(
+                        bands=bands.bands(),
+                        created_by=request.user,  # type: ignore[arg-type]
+                        **settings_form.cleaned_data,
+                    )
+                    message = gettext("Saved as version %(version)s.")
+                    messages.success(request, message % {"version": policy.version})
+                    return redirect("admin:moderation_policy_changelist")
+                save_refused = True
+            if "_save" not in request.POST or save_refused:
+                preview = replay_preview(
+                    current=policy_current(),
+                    proposed=proposed_snapshot(settings_form, bands.bands()),
+                    limit=settings.POLICY_REPLAY_ITEMS,
                 )
-                message = gettext("Saved as version %(version)s.")
-                messages.success(request, message % {"version": policy.version})
-                return redirect("admin:moderation_policy_changelist")
-            preview = replay_preview(
-                current=policy_current(),
-                proposed=proposed_snapshot(settings_form, bands.bands()),
-                limit=settings.POLICY_REPLAY_ITEMS,
-            )
+                check = SaveCheckForm(initial={"previewed": fingerprint})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -109,6 +120,8 @@ class PolicyAdmin(ReadOnlyAdmin):
             "settings_form": settings_form,
             "bands": bands,
             "preview": preview,
+            "check": check,
+            "save_refused": save_refused,
             "replay_limit": settings.POLICY_REPLAY_ITEMS,
             "next_version": _latest_version() + 1,
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any, cast
 
 from django import forms
@@ -10,7 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.policy.engine import Band, PolicySnapshot
-from moderation.policy.models import CategoryKind, Policy, PolicyBand, validate_band
+from moderation.policy.models import Policy, PolicyBand, validate_band
+from moderation.policy.taxonomy import CATEGORY_KINDS, TEXT_SIGNALS, image_labels
 
 
 class PolicySettingsForm(forms.Form):
@@ -28,6 +31,7 @@ class PolicySettingsForm(forms.Form):
     )
     review_sla_seconds = forms.IntegerField(label=_("Review SLA (seconds)"), min_value=60)
     claim_ttl_seconds = forms.IntegerField(label=_("Claim length (seconds)"), min_value=10)
+    # Not required for a preview; saving asks for it (require_comment).
     comment = forms.CharField(label=_("What changes and why"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -37,19 +41,40 @@ class PolicySettingsForm(forms.Form):
         )
         return data
 
+    def require_comment(self) -> bool:
+        """Saving needs a comment: the version list and the audit trail say why it changed."""
+        if (self.cleaned_data.get("comment") or "").strip():
+            return True
+        self.add_error("comment", gettext("Say what changes and why before saving."))
+        return False
+
     @classmethod
     def initial_from(cls, policy: Policy) -> dict[str, Any]:
         fields = [name for name in cls.base_fields if name != "comment"]
         return {name: getattr(policy, name) for name in fields}
 
 
+def category_choices() -> list[tuple[Any, Any]]:
+    """The known taxonomy, grouped: a band for any other name would never match."""
+    return [
+        ("", "—"),
+        (_("Image labels (Rekognition)"), image_labels()),
+        (_("Text signals (feedback)"), [(name, name) for name in TEXT_SIGNALS]),
+    ]
+
+
 class BandForm(forms.Form):
-    category = forms.CharField(max_length=100)
-    # With an initial value, the blank row for a new band counts as untouched until typed in.
-    kind = forms.ChoiceField(choices=CategoryKind.choices, initial=CategoryKind.IMAGE)
-    review_at = forms.FloatField(min_value=0, max_value=100)
-    reject_at = forms.FloatField(min_value=0, max_value=100)
-    enabled = forms.BooleanField(required=False)
+    # The kind of band follows from the category (image label or text signal).
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=category_choices,
+        error_messages={
+            "invalid_choice": _("%(value)s is not a known category: choose one from the list.")
+        },
+    )
+    review_at = forms.FloatField(label=_("Review at"), min_value=0, max_value=100)
+    reject_at = forms.FloatField(label=_("Reject at"), min_value=0, max_value=100)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -72,7 +97,10 @@ class BaseBandFormSet(forms.BaseFormSet):
 
     def bands(self) -> list[PolicyBand]:
         return [
-            PolicyBand(**{name: form.cleaned_data[name] for name in BandForm.base_fields})
+            PolicyBand(
+                **{name: form.cleaned_data[name] for name in BandForm.base_fields},
+                kind=CATEGORY_KINDS[form.cleaned_data["category"]],
+            )
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -100,3 +128,28 @@ def proposed_snapshot(settings_form: PolicySettingsForm, bands: list[PolicyBand]
         sentiment_review_below=data["sentiment_review_below"],
         min_confidence_override=data["min_confidence"],
     )
+
+
+class SaveCheckForm(forms.Form):
+    """What a save needs besides a valid proposal: a preview of this very proposal, or the
+    admin's word that they save it unseen."""
+
+    previewed = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_unpreviewed = forms.BooleanField(
+        label=_("Save without a preview"),
+        required=False,
+        help_text=_("Only if you are sure: nobody will have seen what this version changes."),
+    )
+
+    def allows(self, fingerprint: str) -> bool:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("previewed") == fingerprint or bool(data.get("confirm_unpreviewed"))
+
+
+def proposal_fingerprint(settings_form: PolicySettingsForm, bands: list[PolicyBand]) -> str:
+    """Names one proposal (settings and bands, not the comment): a preview of it allows its save,
+    and any change after the preview asks for a new one."""
+    data = {k: v for k, v in settings_form.cleaned_data.items() if k != "comment"}
+    rows = sorted((b.category, b.review_at, b.reject_at, b.enabled) for b in bands)
+    text = json.dumps([sorted(data.items()), rows], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

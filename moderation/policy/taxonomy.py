@@ -64,3 +64,35 @@ for _top, _children in _TREE.items():
         PARENTS[_child] = _top
         for _grandchild in _grandchildren:
             PARENTS[_grandchild] = _child
+
+# The text signals a feedback band can name: Comprehend's DetectToxicContent labels plus its
+# overall TOXICITY; the local analyzers report the same names.
+TEXT_SIGNALS: tuple[str, ...] = (
+    "TOXICITY",
+    "PROFANITY",
+    "HATE_SPEECH",
+    "INSULT",
+    "VIOLENCE_OR_THREAT",
+    "HARASSMENT_OR_ABUSE",
+    "SEXUAL",
+    "GRAPHIC",
+)
+
+
+def image_labels() -> list[tuple[str, str]]:
+    """Every moderation label in taxonomy order, with its path:
+    ("Weapons", "Violence › Weapons")."""
+    labels: list[tuple[str, str]] = []
+    for top, children in _TREE.items():
+        labels.append((top, top))
+        for child, grandchildren in children.items():
+            labels.append((child, f"{top} › {child}"))
+            labels.extend((leaf, f"{top} › {child} › {leaf}") for leaf in grandchildren)
+    return labels
+
+
+# category → the kind of band it makes ("image" or "text", CategoryKind's values).
+CATEGORY_KINDS: dict[str, str] = {
+    **{name: "image" for name, _path in image_labels()},
+    **dict.fromkeys(TEXT_SIGNALS, "text"),
+}

@@ -30,7 +30,7 @@
     if (!preview) return;
     const blurred = preview.classList.toggle("blurred");
     preview.dataset.blurred = String(blurred);
-    if (toggle) toggle.firstChild.textContent = (blurred ? toggle.dataset.reveal : toggle.dataset.blur) + " ";
+    if (toggle) toggle.setAttribute("aria-pressed", String(!blurred));
   }
   if (preview) preview.querySelector("img").addEventListener("click", toggleBlur);
   if (toggle) toggle.addEventListener("click", toggleBlur);

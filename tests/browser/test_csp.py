@@ -130,6 +130,7 @@ def test_review_pages_run_without_violations(signed_in_page: SignIn, console: Co
     assert page.eval_on_selector("#preview-image", "img => img.naturalWidth") > 0
     page.keyboard.press("b")
     expect(page.locator("#preview")).to_have_class("preview")
+    page.once("dialog", lambda dialog: dialog.accept())  # turning blur off asks first
     with page.expect_navigation():
         page.locator("input[name=blur_images]").click()  # the preference form submits itself
 
