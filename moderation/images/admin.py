@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -57,9 +58,12 @@ class HashBankAddForm(forms.ModelForm):
                 if not source.pdq_hash:
                     raise HashError(gettext("this image has no perceptual hash"))
                 given, quality = source.pdq_hash, source.pdq_quality
-            else:
+            elif upload is not None:
                 processed = process_upload(
-                    upload, size=upload.size or 0, max_bytes=50 << 20, max_pixels=100_000_000
+                    upload,
+                    size=upload.size or 0,
+                    max_bytes=settings.MAX_UPLOAD_BYTES,
+                    max_pixels=settings.MAX_IMAGE_PIXELS,
                 )
                 if processed.pdq is None:
                     raise HashError(processed.hash_error)

@@ -99,7 +99,8 @@ def image_hash_match_context(*, image: ImageUpload) -> list[dict[str, Any]]:
         if not isinstance(reason, dict) or reason.get("code") != "hash_match":
             continue
         params = reason.get("params") or {}
-        entry = HashBankEntry.objects.filter(id=params.get("entry")).first()
+        entry_id = params.get("entry")
+        entry = HashBankEntry.objects.filter(id=entry_id).first() if entry_id else None
         source_id = params.get("source_image") or (entry.source_item_id if entry else None)
         source = ImageUpload.objects.filter(id=source_id).first() if source_id else None
         shown.append(
