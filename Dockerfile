@@ -13,7 +13,10 @@ WORKDIR /app
 COPY requirements.txt constraints.txt ./
 # /data/media exists, the vakt user's, before compose mounts its volume there: a new volume
 # starts as a copy of the folder, ownership included, so uploads can be written.
-RUN pip install -r requirements.txt -c constraints.txt \
+# pdqhash is source only: a compiler for the build, removed again from the image.
+RUN apt-get update && apt-get install -y --no-install-recommends g++ \
+ && pip install -r requirements.txt -c constraints.txt \
+ && apt-get purge -y --auto-remove g++ && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 1000 --home-dir /app vakt \
  && mkdir -p /data/media && chown -R vakt:vakt /data
 

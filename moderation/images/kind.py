@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.images import services, tasks
 from moderation.images.models import ImageUpload
+from moderation.images.selectors import image_hash_match_context
 from moderation.items.kind_base import KindBase
-from moderation.items.models import AnalysedItem, ItemStatus
+from moderation.items.models import AnalysedItem, AuditEvent, ItemStatus
 from moderation.policy.engine import Decision, PolicySnapshot, decide
 from moderation.policy.labels import ModerationLabel
 from moderation.review.selectors import blur_images_for
@@ -64,14 +65,32 @@ class ImageKind(KindBase):
         # Rejected files stay in quarantine until the retention job purges them.
         if item.status == ItemStatus.APPROVED:
             services.image_file_move(_image(item), approved=True)
+        elif item.status == ItemStatus.REJECTED:
+            decision = (
+                AuditEvent.objects.filter(item_id=item.id, action="decision")
+                .order_by("-created_at")
+                .first()
+            )
+            reasons = decision.reasons if decision else []
+            code = reasons[0].get("reason", "") if reasons else ""
+            note = f": {decision.note}" if decision and decision.note else ""
+            services.hashbank_add_rejected(
+                image=_image(item),
+                reason=f"rejected by a moderator ({code}){note}",
+                added_by=decision.actor if decision else None,
+            )
 
     def on_undone(self, item: AnalysedItem) -> None:
         image = _image(item)
+        services.hashbank_remove_for_image(image=image)
         if image.file_key.startswith(f"{services.APPROVED_PREFIX}/"):
             services.image_file_move(image, approved=False)
 
     def review_context(self, item: AnalysedItem, moderator: User) -> dict[str, Any]:
-        return {"blur": blur_images_for(moderator)}
+        return {
+            "blur": blur_images_for(moderator),
+            "hash_matches": image_hash_match_context(image=_image(item)),
+        }
 
     def decision_subject(self, *, approved: bool) -> str:
         if approved:

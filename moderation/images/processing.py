@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageFile, ImageOps
 
+from moderation.images.hashing import HashError, PerceptualHash, pdq_compute
 from project.errors import BadInput
 
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")
@@ -63,6 +64,9 @@ class ProcessedImage:
     height: int
     sha256: str
     source_format: str
+    # PDQ of the stored pixels, or why it failed (the upload is kept, and goes to review).
+    pdq: PerceptualHash | None = None
+    hash_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def process_upload(
     finally:
         image.close()
     content = _encode(clean, output_format)
+    pdq, hash_error = image_pdq(clean)
     is_jpeg = output_format == "JPEG"
     return ProcessedImage(
         content=content,
@@ -98,7 +103,17 @@ def process_upload(
         height=clean.height,
         sha256=hashlib.sha256(content).hexdigest(),
         source_format=source_format,
+        pdq=pdq,
+        hash_error=hash_error,
     )
+
+
+def image_pdq(image: Image.Image) -> tuple[PerceptualHash | None, str]:
+    """The PDQ hash of the pixels that are stored, or why it could not be computed."""
+    try:
+        return pdq_compute(image), ""
+    except HashError as exc:
+        return None, str(exc)
 
 
 # --- Bytes -----------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ class PolicySnapshot:
     default: Band
     sentiment_review_below: float = 80.0
     min_confidence_override: float | None = None
+    hash_match_distance: int = 31
+    hash_match_action: str = "reject"  # HashMatchAction
 
     def band_for(self, label: ModerationLabel) -> tuple[str, Band]:
         """The band that applies to a label, and the category it was set on."""
@@ -141,3 +143,18 @@ def decide(labels: Iterable[ModerationLabel], policy: PolicySnapshot) -> Decisio
     else:
         outcome = ItemStatus.APPROVED
     return Decision(outcome=outcome, reasons=tuple(reasons), policy_version=policy.version)
+
+
+def decision_with(decision: Decision, extra: Iterable[Reason]) -> Decision:
+    """The decision once rules other than the label bands (e.g. a hash bank match) have added
+    their reasons: any reject rejects, else any reason at all sends the item to review."""
+    reasons = sorted(
+        [*decision.reasons, *extra], key=lambda r: (r.band != REJECT, -(r.confidence or 0))
+    )
+    if any(reason.band == REJECT for reason in reasons):
+        outcome = ItemStatus.REJECTED
+    elif any(reason.band == REVIEW for reason in reasons):
+        outcome = ItemStatus.IN_REVIEW
+    else:
+        outcome = decision.outcome
+    return Decision(outcome=outcome, reasons=tuple(reasons), policy_version=decision.policy_version)

@@ -12,7 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.policy.engine import Band, PolicySnapshot
-from moderation.policy.models import Policy, PolicyBand, validate_band
+from moderation.policy.models import (
+    HASH_MATCH_MAX_DISTANCE,
+    HashMatchAction,
+    Policy,
+    PolicyBand,
+    validate_band,
+)
 from moderation.policy.taxonomy import CATEGORY_KINDS, TEXT_SIGNALS, image_labels
 
 
@@ -31,6 +37,16 @@ class PolicySettingsForm(forms.Form):
     )
     review_sla_seconds = forms.IntegerField(label=_("Review SLA (seconds)"), min_value=60)
     claim_ttl_seconds = forms.IntegerField(label=_("Claim length (seconds)"), min_value=10)
+    hash_match_distance = forms.IntegerField(
+        label=_("Hash bank match distance (bits of 256)"),
+        help_text=_("31 matches re-encodes, resizes and light edits of a banned image."),
+        required=False,
+        min_value=0,
+        max_value=HASH_MATCH_MAX_DISTANCE,
+    )
+    hash_match_action = forms.ChoiceField(
+        label=_("On a hash bank match"), choices=HashMatchAction.choices, required=False
+    )
     # Not required for a preview; saving asks for it (require_comment).
     comment = forms.CharField(label=_("What changes and why"), max_length=200, required=False)
 
@@ -127,6 +143,9 @@ def proposed_snapshot(settings_form: PolicySettingsForm, bands: list[PolicyBand]
         default=Band(data["default_review_at"], data["default_reject_at"]),
         sentiment_review_below=data["sentiment_review_below"],
         min_confidence_override=data["min_confidence"],
+        # Left empty, they keep the current version's; replay does not look at them.
+        hash_match_distance=data.get("hash_match_distance") or 0,
+        hash_match_action=data.get("hash_match_action") or HashMatchAction.REJECT,
     )
 
 

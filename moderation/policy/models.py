@@ -15,6 +15,18 @@ class CategoryKind(models.TextChoices):
     TEXT = "text", _("text signal")
 
 
+class HashMatchAction(models.TextChoices):
+    """What an upload near a known-bad image (the hash bank) gets."""
+
+    REJECT = "reject", _("reject")
+    REVIEW = "review", _("send to review")
+    OFF = "off", _("ignore the hash bank")
+
+
+# The hash bank's index answers up to this distance (of 256 bits); see images/hashing.py.
+HASH_MATCH_MAX_DISTANCE = 47
+
+
 class Policy(models.Model):
     """One version of the confidence bands. Rows are never edited: a change is a new version."""
 
@@ -39,6 +51,17 @@ class Policy(models.Model):
     # Queue items waiting longer are highlighted; a moderator's claim lapses after this.
     review_sla_seconds = models.PositiveIntegerField(_("review SLA (seconds)"), default=4 * 3600)
     claim_ttl_seconds = models.PositiveIntegerField(_("claim length (seconds)"), default=600)
+    # An upload whose PDQ hash is at most this many bits (of 256) from a hash bank entry
+    # matches it; what then happens is hash_match_action.
+    hash_match_distance = models.PositiveSmallIntegerField(
+        _("hash match distance (bits)"), default=31
+    )
+    hash_match_action = models.CharField(
+        _("on a hash bank match"),
+        max_length=10,
+        choices=HashMatchAction.choices,
+        default=HashMatchAction.REJECT,
+    )
 
     class Meta:
         verbose_name = _("policy")
@@ -54,6 +77,10 @@ class Policy(models.Model):
             models.CheckConstraint(
                 name="policy_sentiment_review_below_range",
                 condition=Q(sentiment_review_below__gte=0) & Q(sentiment_review_below__lte=100),
+            ),
+            models.CheckConstraint(
+                name="policy_hash_match_distance_range",
+                condition=Q(hash_match_distance__lte=HASH_MATCH_MAX_DISTANCE),
             ),
             models.CheckConstraint(
                 name="policy_min_confidence_range",

@@ -34,6 +34,8 @@ def _snapshot(policy: Policy) -> PolicySnapshot:
         default=Band(policy.default_review_at, policy.default_reject_at),
         sentiment_review_below=policy.sentiment_review_below,
         min_confidence_override=policy.min_confidence,
+        hash_match_distance=policy.hash_match_distance,
+        hash_match_action=policy.hash_match_action,
     )
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from moderation.items.models import AuditEvent, AuditSubject, DecidedBy
-from moderation.policy.models import Policy, PolicyBand
+from moderation.policy.models import HashMatchAction, Policy, PolicyBand
 
 POLICY_SETTINGS = (
     "default_review_at",
@@ -17,6 +17,8 @@ POLICY_SETTINGS = (
     "min_confidence",
     "review_sla_seconds",
     "claim_ttl_seconds",
+    "hash_match_distance",
+    "hash_match_action",
 )
 
 
@@ -29,12 +31,14 @@ def policy_publish(
     min_confidence: float | None = None,
     review_sla_seconds: int | None = None,
     claim_ttl_seconds: int | None = None,
+    hash_match_distance: int | None = None,
+    hash_match_action: str = "",
     created_by: User | None = None,
     comment: str = "",
 ) -> Policy:
     """Save a new version of the policy. Versions are never edited, so old decisions stay
     explainable by the bands that made them. `bands` are unsaved rows without a policy; SLA
-    and claim length left as None keep the current version's."""
+    and claim length, hash match distance and action left empty keep the current version's."""
     bands = list(bands)
     policy = Policy(
         version=0,
@@ -53,6 +57,14 @@ def policy_publish(
         )
         policy.claim_ttl_seconds = claim_ttl_seconds or (
             latest.claim_ttl_seconds if latest else 600
+        )
+        policy.hash_match_distance = (
+            hash_match_distance
+            if hash_match_distance is not None
+            else (latest.hash_match_distance if latest else 31)
+        )
+        policy.hash_match_action = hash_match_action or (
+            latest.hash_match_action if latest else HashMatchAction.REJECT
         )
         policy.full_clean(exclude=["version"])
         for band in bands:

@@ -64,6 +64,8 @@ QUEUE_REASON_NAMES: Mapping[str, Promise] = {
     "sentiment": pgettext_lazy("queue reason", "sentiment"),
     "personal_data": pgettext_lazy("queue reason", "personal data"),
     "unknown": pgettext_lazy("queue reason", "unknown"),
+    "hash_match": pgettext_lazy("queue reason", "matches a rejected image"),
+    "hash_error": pgettext_lazy("queue reason", "image hash failed"),
 }
 
 AUDIT_ACTION_NAMES: Mapping[str, Promise] = {
@@ -139,6 +141,14 @@ REASON_SENTENCES: Mapping[str, Promise] = {
     "mixed_languages": gettext_lazy("The text mixes languages: %(languages)s."),
     "pii_check_failed": gettext_lazy(
         "The check for personal data failed, so the text is kept out of every filed document."
+    ),
+    "hash_match": gettext_lazy(
+        "Matches rejected image %(image)s: %(distance)s of 256 bits differ (the policy matches "
+        "up to %(max_distance)s)."
+    ),
+    "hash_failed": gettext_lazy(
+        "The image's perceptual hash could not be computed (%(error)s), so the hash bank was "
+        "not checked."
     ),
 }
 # Stored reasons written before the sentiment's name was kept apart from the sentence.

@@ -24,15 +24,23 @@
   }
 
   // Image preview: blurred and grey until revealed (click or b).
+  // A hash bank match shows both images side by side: one toggle blurs or reveals them all.
   const preview = document.getElementById("preview");
   const toggle = document.getElementById("toggle-blur");
+  const previews = Array.from(document.querySelectorAll("figure.preview[data-blurred]"));
   function toggleBlur() {
     if (!preview) return;
     const blurred = preview.classList.toggle("blurred");
-    preview.dataset.blurred = String(blurred);
+    previews.forEach((figure) => {
+      figure.classList.toggle("blurred", blurred);
+      figure.dataset.blurred = String(blurred);
+    });
     if (toggle) toggle.setAttribute("aria-pressed", String(!blurred));
   }
-  if (preview) preview.querySelector("img").addEventListener("click", toggleBlur);
+  previews.forEach((figure) => {
+    const image = figure.querySelector("img");
+    if (image) image.addEventListener("click", toggleBlur);
+  });
   if (toggle) toggle.addEventListener("click", toggleBlur);
 
   // Queue: a cursor over the rows.

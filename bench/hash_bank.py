@@ -1,0 +1,354 @@
+"""Scenario 9: the hash bank. Lookup latency with 100k and 1M entries, recall on edits of the
+bank's images, false matches on 10k unrelated images, and the cost of hashing an upload.
+
+Where the images come from is in bench/hash_images.py: Debian packages and generated ones.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from bench.hash_images import (
+    BACKGROUNDS,
+    DEBIAN_PACKAGES,
+    TRANSFORMS,
+    bank_photos,
+    unrelated_images,
+)
+from bench.report import Table, fmt_float, fmt_int
+
+SIZES = (100_000, 1_000_000)
+LOOKUPS = 200
+UNRELATED = 10_000
+DISTANCES = (15, 31, 47)
+DEFAULT_DISTANCE = 31  # the seeded policy's
+SEED = 16
+
+# Random PDQ-shaped rows: 16 random 16-bit segments, and the hex they spell. Real hashes are
+# not this uniform; the recall and false-match tables use real ones.
+LOAD_RANDOM = """
+INSERT INTO moderation_hashbankentry (
+    pdq_hash, pdq_quality, reason, note, created_at, updated_at,
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15)
+SELECT string_agg(lpad(to_hex(v), 4, '0'), '' ORDER BY i), 100, 'bench', '', now(), now(),
+    (array_agg(v ORDER BY i))[1], (array_agg(v ORDER BY i))[2], (array_agg(v ORDER BY i))[3],
+    (array_agg(v ORDER BY i))[4], (array_agg(v ORDER BY i))[5], (array_agg(v ORDER BY i))[6],
+    (array_agg(v ORDER BY i))[7], (array_agg(v ORDER BY i))[8], (array_agg(v ORDER BY i))[9],
+    (array_agg(v ORDER BY i))[10], (array_agg(v ORDER BY i))[11],
+    (array_agg(v ORDER BY i))[12], (array_agg(v ORDER BY i))[13],
+    (array_agg(v ORDER BY i))[14], (array_agg(v ORDER BY i))[15],
+    (array_agg(v ORDER BY i))[16]
+FROM (SELECT g, i, floor(random() * 65536)::int AS v
+      FROM generate_series(1, %(count)s) AS g, generate_series(1, 16) AS i) AS r
+GROUP BY g
+"""
+
+
+def _p(times: list[float], q: int) -> float:
+    return statistics.quantiles(times, n=100)[q - 1] if len(times) > 1 else times[0]
+
+
+def _hashes() -> dict[str, Any]:
+    """Every image the scenario needs, hashed once: the bank, its edits, the unrelated ones."""
+    from moderation.images.hashing import pdq_compute
+
+    started = time.perf_counter()
+    bank, flat = [], 0
+    for name, image in bank_photos():
+        pdq = pdq_compute(image)
+        if pdq.matchable:
+            bank.append((name, image, pdq))
+        else:
+            flat += 1
+    edits: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for index, (_, image, _) in enumerate(bank):
+        for family, transforms in TRANSFORMS.items():
+            for label, transform in transforms.items():
+                edited = pdq_compute(transform(image))
+                if edited.matchable:
+                    edits.setdefault((family, label), []).append((index, edited.hex))
+                else:
+                    edits.setdefault((family, label), []).append((index, ""))
+    unrelated, unrelated_flat = [], 0
+    for image in unrelated_images(UNRELATED, seed=SEED):
+        pdq = pdq_compute(image)
+        if pdq.matchable:
+            unrelated.append(pdq.hex)
+        else:
+            unrelated_flat += 1
+    return {
+        "bank": bank,
+        "flat": flat,
+        "edits": edits,
+        "unrelated": unrelated,
+        "unrelated_flat": unrelated_flat,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _load(size: int, bank: list[Any]) -> tuple[float, dict[int, int]]:
+    """The bank filled to `size`: the real photos' hashes, then random ones."""
+    from django.db import connection
+
+    from moderation.images import services
+    from moderation.images.models import HashBankEntry
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE moderation_hashbankentry")
+    ids = {}
+    for index, (name, _, pdq) in enumerate(bank):
+        entry = services.hashbank_entry_add(pdq_hash=pdq.hex, quality=pdq.quality, reason=name)
+        ids[entry.id] = index
+    with connection.cursor() as cursor:
+        cursor.execute(LOAD_RANDOM, {"count": size - len(bank)})
+        cursor.execute("ANALYZE moderation_hashbankentry")
+    assert HashBankEntry.objects.count() == size
+    return time.perf_counter() - started, ids
+
+
+def _latency(queries: list[str], distance: int) -> tuple[float, float, float]:
+    from moderation.images.selectors import hashbank_matches
+
+    hashbank_matches(pdq_hash=queries[0], max_distance=distance)  # warm
+    times = []
+    found = 0
+    for query in queries:
+        started = time.perf_counter()
+        found += bool(hashbank_matches(pdq_hash=query, max_distance=distance))
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), _p(times, 95), found / len(queries)
+
+
+def _candidates(query: str, distance: int) -> int:
+    from django.db.models import Q
+
+    from moderation.images.hashing import segment_probes
+    from moderation.images.models import SEGMENT_FIELDS, HashBankEntry
+
+    condition = Q()
+    for name, values in zip(SEGMENT_FIELDS, segment_probes(query, distance), strict=True):
+        condition |= Q(**{f"{name}__in": values})
+    return HashBankEntry.objects.filter(condition).count()
+
+
+def _sqlite_latency(size: int, queries: list[str], distance: int) -> tuple[float, float]:
+    """The same index and query shape on SQLite (the default development database)."""
+    from moderation.images.hashing import hamming, segment_probes
+
+    rng = random.Random(SEED)
+    with tempfile.TemporaryDirectory() as folder:
+        db = sqlite3.connect(str(Path(folder) / "bank.sqlite3"))
+        columns = ", ".join(f"s{i} integer" for i in range(16))
+        db.execute(f"CREATE TABLE bank (id integer primary key, pdq_hash text, {columns})")
+        rows = []
+        for _ in range(size):
+            value = rng.getrandbits(256)
+            hex_hash = f"{value:064x}"
+            rows.append((hex_hash, *(int(hex_hash[i * 4 : i * 4 + 4], 16) for i in range(16))))
+        marks = ", ".join("?" for _ in range(17))
+        names = ", ".join(f"s{i}" for i in range(16))
+        insert = f"INSERT INTO bank (pdq_hash, {names}) VALUES ({marks})"  # noqa: S608
+        db.executemany(insert, rows)
+        for i in range(16):
+            db.execute(f"CREATE INDEX bank_s{i} ON bank (s{i})")
+        db.commit()
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            probes = segment_probes(query, distance)
+            where = " OR ".join(
+                f"s{i} IN ({', '.join(str(v) for v in values)})" for i, values in enumerate(probes)
+            )
+            found = [
+                h
+                for (h,) in db.execute(f"SELECT pdq_hash FROM bank WHERE {where}")  # noqa: S608
+                if hamming(query, h) <= distance
+            ]
+            del found
+            times.append((time.perf_counter() - started) * 1000)
+        db.close()
+    return statistics.median(times), _p(times, 95)
+
+
+def _hash_cost() -> list[tuple[str, float]]:
+    from moderation.images.hashing import pdq_compute
+
+    rng = random.Random(SEED)
+    out = []
+    for width, height in ((640, 480), (4000, 3000)):
+        small = Image.frombytes("RGB", (8, 6), bytes(rng.randrange(256) for _ in range(144)))
+        image = small.resize((width, height), Image.Resampling.BICUBIC)
+        pdq_compute(image)
+        times = []
+        for _ in range(20):
+            started = time.perf_counter()
+            pdq_compute(image)
+            times.append((time.perf_counter() - started) * 1000)
+        out.append((f"{width}×{height}", statistics.median(times)))
+    return out
+
+
+def run() -> list[Table]:
+    if not any(BACKGROUNDS.glob("**/*.jpg")):
+        raise SystemExit(
+            f"scenario 9 needs the Debian packages {' and '.join(DEBIAN_PACKAGES)}: "
+            f"apt-get install {' '.join(DEBIAN_PACKAGES)}"
+        )
+    print("   hashing the bank, its edits and the unrelated images…", flush=True)
+    data = _hashes()
+    bank, edits, unrelated = data["bank"], data["edits"], data["unrelated"]
+    rng = random.Random(SEED)
+    edit_hashes = [h for pairs in edits.values() for _, h in pairs if h]
+    queries = rng.sample(edit_hashes, LOOKUPS // 2) + rng.sample(unrelated, LOOKUPS // 2)
+    rng.shuffle(queries)
+
+    latency = Table(
+        "Lookup: nearest hash bank entries (PostgreSQL, multi-index hashing)",
+        [
+            "Bank entries", "Load (s)", "Distance", "p50 (ms)", "p95 (ms)",
+            "Candidates read (mean)", "Lookups that found an entry",
+        ],
+        notes=[
+            f"{LOOKUPS} lookups through `hashbank_matches()` (the code the pipeline runs: one "
+            "query on 16 indexed segment columns, then the exact distance in Python), half of "
+            "them edits of bank images, half unrelated images; after one warm-up lookup.",
+            "The bank holds the real photos' hashes plus random 256-bit hashes up to the size. "
+            "Real hashes cluster more than random ones, so real banks read more candidates.",
+            "Distance 47 needs 137 probes per segment instead of 17: shown for comparison; "
+            "the policy's default is 31 (PDQ's usual match threshold).",
+            "Most of a lookup's time is reading its candidate rows: ~4,100 scattered rows at "
+            "1M and distance 31, from a 200 MB table that PostgreSQL's default 128 MB "
+            "shared_buffers (as here) does not hold. The target (p95 < 20 ms) is met at 100k, "
+            "and at 1M only at distance 15; see docs/decisions.md for what was tried.",
+        ],
+    )  # fmt: skip
+    recall_rows: dict[tuple[str, str], dict[int, int]] = {}
+    false_matches: dict[int, int] = {}
+    for size in SIZES:
+        print(f"   loading {size:,} entries…", flush=True)
+        loaded, ids = _load(size, bank)
+        for distance in DISTANCES:
+            p50, p95, hit = _latency(queries, distance)
+            candidates = statistics.mean(_candidates(q, distance) for q in queries[:40])
+            print(f"   {size:,} at {distance}: p95 {p95:.1f} ms", flush=True)
+            latency.add(
+                fmt_int(size), fmt_float(loaded, 1), distance, fmt_float(p50, 1),
+                fmt_float(p95, 1), fmt_int(candidates), f"{hit:.0%}",
+            )  # fmt: skip
+        if size == SIZES[0]:
+            recall_rows, false_matches = _quality(bank, edits, unrelated, ids)
+    sqlite = Table(
+        "Lookup on SQLite (the default development database), same index and query",
+        ["Bank entries", "Distance", "p50 (ms)", "p95 (ms)"],
+        notes=["Random hashes only, through Python's sqlite3 module, in a temporary file."],
+    )
+    p50, p95 = _sqlite_latency(SIZES[0], queries, DEFAULT_DISTANCE)
+    sqlite.add(fmt_int(SIZES[0]), DEFAULT_DISTANCE, fmt_float(p50, 1), fmt_float(p95, 1))
+
+    recall = Table(
+        f"Recall: edits of bank images found (bank of {SIZES[0]:,} entries)",
+        ["Family", "Edit", *(f"Found at ≤ {d}" for d in DISTANCES)],
+        notes=[
+            f"{len(bank)} bank images: {_sources()} ({data['flat']} more were too flat for "
+            "PDQ, quality < 50, and are never banked or matched).",
+            "An edit counts as found when the lookup returns its own bank image: through "
+            f"`hashbank_matches()` at {DEFAULT_DISTANCE}, by its exact distance to that image's "
+            "hash at the others. Edits whose own hash is too flat to match count as missed.",
+            "Target ≥ 95 % at the chosen distance.",
+        ],
+    )
+    families: dict[str, Counter[int]] = {}
+    totals: Counter[str] = Counter()
+    for (family, label), found in recall_rows.items():
+        count = len(edits[(family, label)])
+        recall.add(family, label, *(f"{found[d] / count:.1%}" for d in DISTANCES))
+        families.setdefault(family, Counter()).update(found)
+        totals[family] += count
+    for family, found in families.items():
+        recall.add(
+            f"**{family}**", "all", *(f"**{found[d] / totals[family]:.1%}**" for d in DISTANCES)
+        )
+
+    wrong = Table(
+        f"False matches: {UNRELATED:,} unrelated images against the bank ({SIZES[0]:,} entries)",
+        ["Distance", "Unrelated images with a match", "Too flat to look up"],
+        notes=[
+            f"Generated from seed {SEED} (bench/hash_images.py): smooth colour fields with "
+            "shapes, lines and digits; none derived from the bank's photos. Target 0.",
+        ],
+    )
+    for distance in DISTANCES:
+        wrong.add(distance, false_matches[distance], data["unrelated_flat"])
+
+    cost = Table(
+        "Hashing an upload (PDQ, at upload, on the re-encoded pixels)",
+        ["Image", "Median (ms)"],
+        notes=[
+            "Pillow shrinks the image to 512 px first, as PDQ's reference hasher does; "
+            f"the whole scenario spent {data['seconds']:.0f} s hashing its images.",
+        ],
+    )
+    for label, ms in _hash_cost():
+        cost.add(label, fmt_float(ms, 1))
+    return [latency, sqlite, recall, wrong, cost]
+
+
+def _quality(
+    bank: list[Any],
+    edits: dict[tuple[str, str], list[tuple[int, str]]],
+    unrelated: list[str],
+    ids: dict[int, int],
+) -> tuple[dict[tuple[str, str], dict[int, int]], dict[int, int]]:
+    """Found edits and false matches: through the lookup at the default distance; at the other
+    distances by the exact distance to the bank's real hashes (the index finds exactly those,
+    tests/test_hashbank.py checks it, and a random hash is never within 47 bits)."""
+    from moderation.images.hashing import hamming
+    from moderation.images.selectors import hashbank_matches
+
+    print("   recall and false matches…", flush=True)
+    real = [pdq.hex for _, _, pdq in bank]
+
+    def nearest(query: str) -> tuple[int, int]:
+        distances = [hamming(query, value) for value in real]
+        best = min(range(len(real)), key=distances.__getitem__)
+        return best, distances[best]
+
+    recall: dict[tuple[str, str], dict[int, int]] = {}
+    for key, pairs in edits.items():
+        found = dict.fromkeys(DISTANCES, 0)
+        for index, edited in pairs:
+            if not edited:
+                continue
+            for distance in DISTANCES:
+                if distance == DEFAULT_DISTANCE:
+                    matches = hashbank_matches(pdq_hash=edited, max_distance=distance, limit=1000)
+                    found[distance] += any(ids.get(m.id) == index for m in matches)
+                else:
+                    found[distance] += hamming(edited, real[index]) <= distance
+        recall[key] = found
+    wrong = dict.fromkeys(DISTANCES, 0)
+    for query in unrelated:
+        _, closest = nearest(query)
+        for distance in DISTANCES:
+            if distance == DEFAULT_DISTANCE:
+                wrong[distance] += bool(hashbank_matches(pdq_hash=query, max_distance=distance))
+            else:
+                wrong[distance] += closest <= distance
+    return recall, wrong
+
+
+def _sources() -> str:
+    return (
+        "photos and artwork from the Debian packages "
+        f"{' and '.join(f'`{name}`' for name in DEBIAN_PACKAGES)} (each whole and in quarters)"
+    )
