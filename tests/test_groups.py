@@ -184,3 +184,17 @@ def test_entries_queued_before_groups_existed_are_grouped_by_the_command() -> No
     assert first.group_key == second.group_key != ""
     call_command("fill_review_groups", stdout=out)  # nothing left to do
     assert out.getvalue().strip().endswith("0 open entries grouped")
+
+
+def test_an_entry_written_by_raw_sql_without_a_key_groups_with_nothing() -> None:
+    """Imports and the queue benchmark write entries with SQL: the database fills the key."""
+    import uuid
+
+    item_id = uuid.uuid4()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO moderation_reviewitem (id, kind, reason, priority, created_at, item_id)"
+            " VALUES (%s, 'image', 'Weapons', 70, now(), %s)",
+            [uuid.uuid4(), item_id],
+        )
+    assert ReviewItem.objects.get(item_id=item_id).group_key == ""

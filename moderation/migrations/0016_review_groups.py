@@ -14,7 +14,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reviewitem",
             name="group_key",
-            field=models.CharField(blank=True, default="", max_length=100, verbose_name="group"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=100, verbose_name="group"
+            ),
         ),
         migrations.AddIndex(
             model_name="reviewitem",
