@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from moderation.review import api, claim_views, item_views, views
+from moderation.review import api, claim_views, history_views, item_views, views
 
 urlpatterns = [
     path("review/", views.queue, name="review-queue"),
@@ -10,7 +10,7 @@ urlpatterns = [
     path("review/bulk/", views.bulk, name="review-bulk"),
     path("review/bulk/<uuid:bulk_id>/", views.bulk_status, name="review-bulk-status"),
     path("review/bulk/<uuid:bulk_id>/undo/", views.bulk_undo, name="review-bulk-undo"),
-    path("review/history/", views.history, name="review-history"),
+    path("review/history/", history_views.history, name="review-history"),
     path("review/preferences/", views.preferences, name="review-preferences"),
     path("review/<uuid:review_id>/", views.item, name="review-item"),
     path("review/<uuid:review_id>/decide/", views.decide, name="review-decide"),
