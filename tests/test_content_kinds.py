@@ -122,18 +122,19 @@ def test_a_new_kind_lives_its_whole_life_without_a_core_change(
     )
     assert again.status_code == 409
 
-    # Replay: a stricter band on SPAM would have rejected it outright.
+    # Replay: a laxer band on SPAM would approve what the moderator rejected (the preview
+    # compares with the item's actual status).
     current = policy_current()
     proposed = PolicySnapshot(
         version=current.version + 1,
-        bands={**current.bands, "SPAM": Band(50, 70, kind="text")},
+        bands={**current.bands, "SPAM": Band(90, 95, kind="text")},
         default=current.default,
         sentiment_review_below=current.sentiment_review_below,
     )
     preview = replay_preview(current=current, proposed=proposed, limit=100)
-    assert preview.moves[("in_review", "rejected")] == 1
-    assert ("comment", str(comment.id)) in preview.examples[("in_review", "rejected")]
-    assert ("SPAM", "in_review", "rejected", 1) in preview.categories
+    assert preview.moves[("rejected", "approved")] == 1
+    assert ("comment", str(comment.id)) in preview.examples[("rejected", "approved")]
+    assert ("SPAM", "rejected", "approved", 1) in preview.categories
 
     # Statistics count it with the rest.
     numbers = stats_for(7)
