@@ -352,6 +352,17 @@ def test_near_duplicates_among_open_items() -> None:
     assert hash_matches(ImageUpload.objects.all(), pdq_hash=first.pdq_hash, max_distance=31)
 
 
+def test_near_duplicates_waiting_for_review_share_a_group() -> None:
+    with mock.patch("moderation.images.services.get_image_analyzer") as get:
+        get.return_value = FakeAnalyzer([VIOLENCE_MID])
+        first = analysed(encoded(photo(14)))
+        resized = analysed(encoded(photo(14).resize((256, 192)), quality=70))
+        other = analysed(encoded(photo(15)))
+    keys = dict(ReviewItem.objects.values_list("item_id", "group_key"))
+    assert keys[first.id] == keys[resized.id] == f"sha256:{first.sha256}"
+    assert keys[other.id] == f"sha256:{other.sha256}"
+
+
 # --- Admin, item page and API ----------------------------------------------------------------
 
 

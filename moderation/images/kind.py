@@ -12,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.images import services, tasks
 from moderation.images.models import ImageUpload
-from moderation.images.selectors import image_hash_match_context
+from moderation.images.selectors import image_hash_match_context, image_near_duplicates
 from moderation.items.kind_base import KindBase
 from moderation.items.models import AnalysedItem, AuditEvent, ItemStatus
 from moderation.policy.engine import Decision, PolicySnapshot, decide
 from moderation.policy.labels import ModerationLabel
+from moderation.policy.selectors import policy_current
+from moderation.review.models import ReviewItem
 from moderation.review.selectors import blur_images_for
 
 
@@ -98,10 +100,20 @@ class ImageKind(KindBase):
         return gettext("Your image was not accepted")
 
     def group_key(self, item: AnalysedItem) -> str:
-        # The same stored bytes; near-identical images are matched by a perceptual hash set
-        # later with review_group_set (moderation/review/grouping.py).
-        sha256 = _image(item).sha256
-        return f"sha256:{sha256}" if sha256 else ""
+        # A near-identical picture already waiting (a re-encode, a resize: PDQ within the
+        # policy's match distance) lends its group, so the two are decided together; else the
+        # same stored bytes group.
+        image = _image(item)
+        distance = policy_current().hash_match_distance
+        for near, _distance in image_near_duplicates(item=image, max_distance=distance, limit=1):
+            key = (
+                ReviewItem.objects.filter(kind=self.name, item_id=near.id, resolved_at__isnull=True)
+                .values_list("group_key", flat=True)
+                .first()
+            )
+            if key:
+                return key
+        return f"sha256:{image.sha256}" if image.sha256 else ""
 
     def stored_keys(self, item: AnalysedItem) -> list[str]:
         return [key] if (key := _image(item).file_key) else []
