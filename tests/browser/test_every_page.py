@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, ViewportSize, expect
 
 from feedback import services as feedback_services
+from moderation.access import SENIOR_MODERATORS_GROUP
 from moderation.models import Policy
 from moderation.review import services as review_services
+from moderation.review.handoff import review_escalate
 from tests.browser.conftest import PASSWORD
 from tests.factories import make_moderator, make_user
 from tests.test_reviews import queued_feedback, queued_image
@@ -102,7 +104,14 @@ def populated() -> dict[str, Any]:
         review_id=decided.id, moderator=moderator, decision="reject", reason="violence"
     )
     own = feedback_services.feedback_create(text="Takk for sist!", author=submitter)
+    senior = make_moderator(username="senior")
+    senior.groups.add(Group.objects.get(name=SENIOR_MODERATORS_GROUP))
+    escalated = queued_image()
+    review_services.review_claim(review_id=escalated.id, moderator=moderator)
+    review_escalate(review_id=escalated.id, moderator=moderator, note="Is this a weapon?")
     return {
+        "senior": senior,
+        "escalated": escalated,
         "moderator": moderator,
         "submitter": submitter,
         "admin": admin,
@@ -132,8 +141,11 @@ def visits(data: dict[str, Any]) -> list[Visit]:
         Visit("moderator", f"/review/{data['image'].id}/"),
         Visit("moderator", f"/review/{data['feedback'].id}/"),
         Visit("moderator", f"/review/{data['decided'].id}/"),
+        Visit("moderator", f"/review/items/image/{data['decided'].item_id}/"),
         Visit("moderator", "/review/history/"),
         Visit("moderator", "/review/stats/"),
+        Visit("senior", "/review/?queue=escalated"),
+        Visit("senior", f"/review/{data['escalated'].id}/"),
         Visit("admin", "/admin/"),
         Visit("admin", "/admin/moderation/policy/"),
         Visit("admin", f"/admin/moderation/policy/{policy.pk}/change/"),
