@@ -17,7 +17,8 @@ class HashSegments(models.Model):
     """A PDQ hash, with its 16 segments of 16 bits in columns of their own for multi-index
     lookup (moderation/images/hashing.py). Empty when there is no hash."""
 
-    pdq_hash = models.CharField(_("PDQ hash"), max_length=64, blank=True)
+    # Database defaults too: rows written by plain SQL (imports, bench/queue_scale.py) need them.
+    pdq_hash = models.CharField(_("PDQ hash"), max_length=64, blank=True, db_default="")
     pdq_quality = models.PositiveSmallIntegerField(_("PDQ quality"), null=True, blank=True)
     s0 = models.PositiveIntegerField(null=True, blank=True, editable=False)
     s1 = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -72,7 +73,7 @@ class ImageUpload(AnalysedItem, HashSegments):
     labels = models.JSONField(_("labels"), default=list, blank=True)
     # Why the perceptual hash could not be computed at upload; the analysis then sends the
     # image to review (a hash failure never approves).
-    hash_error = models.TextField(_("hash error"), blank=True)
+    hash_error = models.TextField(_("hash error"), blank=True, db_default="")
 
     class Meta:
         verbose_name = _("image")

@@ -21,7 +21,12 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("pdq_hash", models.CharField(blank=True, max_length=64, verbose_name="PDQ hash")),
+                (
+                    "pdq_hash",
+                    models.CharField(
+                        blank=True, db_default="", max_length=64, verbose_name="PDQ hash"
+                    ),
+                ),
                 (
                     "pdq_quality",
                     models.PositiveSmallIntegerField(
@@ -58,12 +63,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="imageupload",
             name="hash_error",
-            field=models.TextField(blank=True, verbose_name="hash error"),
+            field=models.TextField(blank=True, db_default="", verbose_name="hash error"),
         ),
         migrations.AddField(
             model_name="imageupload",
             name="pdq_hash",
-            field=models.CharField(blank=True, max_length=64, verbose_name="PDQ hash"),
+            field=models.CharField(
+                blank=True, db_default="", max_length=64, verbose_name="PDQ hash"
+            ),
         ),
         migrations.AddField(
             model_name="imageupload",
