@@ -32,6 +32,11 @@ class ImageUpload(AnalysedItem):
     height = models.PositiveIntegerField(_("height"))
     # [{"name","parent","confidence"}]
     labels = models.JSONField(_("labels"), default=list, blank=True)
+    # The text read off the image, personal data masked ("[EMAIL]"), for moderators; its
+    # signals are among `labels` as "text_in_image:<SIGNAL>".
+    found_text = models.TextField(_("text found"), blank=True)
+    # {"reader", "model_version", "lines", "language", "pii", "pii_checked", "error"?}
+    text_analysis = models.JSONField(_("text analysis"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("image")

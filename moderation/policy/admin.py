@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation.items.admin import ReadOnlyAdmin
 from moderation.policy import services
 from moderation.policy.forms import (
+    KNOWN_CATEGORIES,
     BandFormSet,
     PolicySettingsForm,
     band_initial,
@@ -111,6 +112,7 @@ class PolicyAdmin(ReadOnlyAdmin):
             "preview": preview,
             "replay_limit": settings.POLICY_REPLAY_ITEMS,
             "next_version": _latest_version() + 1,
+            "known_categories": KNOWN_CATEGORIES,
         }
         return render(request, "admin/moderation/policy/propose.html", context)
 

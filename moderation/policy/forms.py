@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.policy.engine import Band, PolicySnapshot
 from moderation.policy.models import CategoryKind, Policy, PolicyBand, validate_band
+from moderation.policy.taxonomy import (
+    IMAGE_TEXT_PREFIX,
+    IMAGE_TEXT_SIGNALS,
+    PARENTS,
+    TEXT_SIGNALS,
+    TOP_LEVEL,
+)
+
+# Offered as the editor types a category (a datalist): every name an analyzer reports.
+KNOWN_CATEGORIES: tuple[str, ...] = (*TOP_LEVEL, *PARENTS, *TEXT_SIGNALS, *IMAGE_TEXT_SIGNALS)
 
 
 class PolicySettingsForm(forms.Form):
@@ -44,7 +54,9 @@ class PolicySettingsForm(forms.Form):
 
 
 class BandForm(forms.Form):
-    category = forms.CharField(max_length=100)
+    category = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"list": "known-categories"})
+    )
     # With an initial value, the blank row for a new band counts as untouched until typed in.
     kind = forms.ChoiceField(choices=CategoryKind.choices, initial=CategoryKind.IMAGE)
     review_at = forms.FloatField(min_value=0, max_value=100)
@@ -54,6 +66,10 @@ class BandForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         validate_band(data.get("review_at"), data.get("reject_at"))
+        if str(data.get("category") or "").startswith(IMAGE_TEXT_PREFIX):
+            # Text read off an image is a text signal, whatever kind was picked: it must not
+            # lower Rekognition's MinConfidence, which only image labels set.
+            data["kind"] = CategoryKind.TEXT
         return data
 
 

@@ -64,3 +64,18 @@ for _top, _children in _TREE.items():
         PARENTS[_child] = _top
         for _grandchild in _grandchildren:
             PARENTS[_grandchild] = _child
+
+# Text read off an image is judged as feedback text is; its signals are named with this prefix
+# and have bands of their own ("text_in_image:VIOLENCE_OR_THREAT"), apart from feedback's.
+TEXT_SIGNALS: tuple[str, ...] = (
+    "TOXICITY",
+    "PROFANITY",
+    "HATE_SPEECH",
+    "INSULT",
+    "VIOLENCE_OR_THREAT",
+    "HARASSMENT_OR_ABUSE",
+    "SEXUAL",
+    "GRAPHIC",
+)
+IMAGE_TEXT_PREFIX = "text_in_image:"
+IMAGE_TEXT_SIGNALS: tuple[str, ...] = tuple(IMAGE_TEXT_PREFIX + name for name in TEXT_SIGNALS)

@@ -63,6 +63,7 @@ QUEUE_REASON_NAMES: Mapping[str, Promise] = {
     "language": pgettext_lazy("queue reason", "language"),
     "sentiment": pgettext_lazy("queue reason", "sentiment"),
     "personal_data": pgettext_lazy("queue reason", "personal data"),
+    "text_in_image": pgettext_lazy("queue reason", "text in the image"),
     "unknown": pgettext_lazy("queue reason", "unknown"),
 }
 
@@ -136,6 +137,9 @@ REASON_SENTENCES: Mapping[str, Promise] = {
     "mixed_languages": gettext_lazy("The text mixes languages: %(languages)s."),
     "pii_check_failed": gettext_lazy(
         "The check for personal data failed, so the text is kept out of every filed document."
+    ),
+    "text_unread": gettext_lazy(
+        "The text in the image could not be read or judged (%(error)s): a person checks it."
     ),
 }
 # Stored reasons written before the sentiment's name was kept apart from the sentence.
