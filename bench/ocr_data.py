@@ -106,7 +106,7 @@ def render(phrase: Phrase, variant: Variant, *, seed: int = 0, font: str = FONTS
     rng = random.Random(f"{seed}:{phrase.text}:{variant}")
     tones, colour = _TONES[variant.contrast]
     typeface = ImageFont.truetype(str(FONT_DIR / font), variant.size)
-    left, top, right, bottom = typeface.getbbox(phrase.text)
+    left, top, right, bottom = (int(edge) for edge in typeface.getbbox(phrase.text))
     pad = variant.size // 3
     layer = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), (0, 0, 0, 0))
     ImageDraw.Draw(layer).text((pad - left, pad - top), phrase.text, font=typeface, fill=colour)

@@ -274,3 +274,11 @@ def test_api_upload_of_a_threat_is_held_back(
     detail = client.get(reverse("api-image-detail", args=[response.json()["id"]]))
     assert detail.status_code == 200
     assert detail.json()["status"] in ("in_review", "rejected")
+
+
+def test_a_number_run_into_a_word_is_still_masked(reader: Any) -> None:
+    # OCR drops the space before digits; the number must not slip past the finder.
+    reader(lines("Ring meg pa91234567"))
+    image = analysed()
+    assert "91234567" not in image.found_text
+    assert "[PHONE]" in image.found_text

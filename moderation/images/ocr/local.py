@@ -26,7 +26,7 @@ class LocalTextReader:
     def _engine(self) -> Any:
         # Loaded on first use and kept for the life of the worker process (~1 s to load).
         # One thread per model: Celery's prefork pool already runs one process per core.
-        from rapidocr_onnxruntime import RapidOCR
+        from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
 
         return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 
