@@ -282,3 +282,12 @@ def test_a_number_run_into_a_word_is_still_masked(reader: Any) -> None:
     image = analysed()
     assert "91234567" not in image.found_text
     assert "[PHONE]" in image.found_text
+
+
+def test_the_queue_names_a_text_signal_as_text_in_the_image() -> None:
+    from moderation.review.queue_why import signal_name
+
+    assert (
+        signal_name("text_in_image:VIOLENCE_OR_THREAT") == "Text in the image: violence or threat"
+    )
+    assert signal_name("VIOLENCE_OR_THREAT") == "Violence or threat"
