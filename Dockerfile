@@ -10,6 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAKT_DATA_DIR=/data
 
 WORKDIR /app
+# OpenCV (under RapidOCR, the local text reader) links libGL and GLib, which slim lacks.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgl1 libglib2.0-0 \
+ && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt constraints.txt ./
 # /data/media exists, the vakt user's, before compose mounts its volume there: a new volume
 # starts as a copy of the folder, ownership included, so uploads can be written.

@@ -97,6 +97,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
     from bench import (
         comprehend,
         hash_bank,
+        image_text,
         local_models,
         pipeline,
         queue_scale,
@@ -115,6 +116,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "7": text_quality.run,
         "8": lambda: [recovery.run(data_dir, logs)],
         "9": hash_bank.run,
+        "10": image_text.run,
     }
 
 
@@ -128,10 +130,11 @@ HEADINGS = {
     "7": "7. Text analysis quality",
     "8": "8. Recovery from a dead worker",
     "9": "9. Hash bank of known-bad images",
+    "10": "10. Text inside images",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "9", "1", "2", "8", "7")
+ORDER = ("6", "4", "5", "3", "9", "1", "2", "8", "10", "7")
 WRITE = "--write"
 
 

@@ -20,13 +20,13 @@ LOAD_IMAGES = """
 INSERT INTO moderation_imageupload (
     id, file_key, original_name, content_type, sha256, size_bytes, width, height, status,
     labels, reasons, analyzer, model_version, policy_version, error, attempts, created_at,
-    updated_at, decided_at, decided_by, analysis_holder, owner_id)
+    updated_at, decided_at, decided_by, analysis_holder, found_text, text_analysis, owner_id)
 SELECT gen_random_uuid(), 'quarantine/bench-' || g || '.jpg', 'photo.jpg', 'image/jpeg',
     md5(g::text) || md5((g + 1)::text), 115000, 640, 480, 'in_review',
     jsonb_build_array(jsonb_build_object('name', r.label, 'parent', null, 'confidence', r.c)),
     jsonb_build_array(jsonb_build_object('label', r.label, 'confidence', r.c, 'band', 'review')),
     'bench', '1', 1, '', 1, now() - g * (interval '30 days' / %(count)s), now(), now(),
-    '', '', %(owner)s
+    '', '', '', '{}', %(owner)s
 FROM generate_series(1, %(count)s) AS g,
 LATERAL (SELECT (ARRAY['Suggestive', 'Violence', 'Drugs', 'Hate Symbols', 'Gambling'])
                 [1 + g %% 5] AS label,

@@ -62,10 +62,13 @@ show_collected() {
 check_test_tools() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The local text reader's OpenCV links libGL and GLib (tests/test_image_text*.py).
+  ldconfig -p | grep 'libGL\.so\.1' >/dev/null || missing+=(libgl1)
+  ldconfig -p | grep 'libglib-2\.0\.so\.0' >/dev/null || missing+=(libglib2.0-0)
   command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
-  die "the browser, translation and proxy tests need ${missing[*]}: sudo apt-get install ${missing[*]}
+  die "the browser, translation, proxy and image-text tests need ${missing[*]}: sudo apt-get install ${missing[*]}
   (or run part of the suite, e.g. ./bin/test --ignore tests/browser)"
 }
 

@@ -143,6 +143,13 @@ MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "local", ("local", "aws"))
 # Dotted path of an ImageAnalyzer class used instead of MODERATION_BACKEND's (an in-house model,
 # or the test suite's deterministic analyzer); empty for the backend's own.
 IMAGE_ANALYZER_CLASS = ""
+# Text inside images (moderation/images/ocr): read with Rekognition's DetectText or, locally,
+# RapidOCR, then judged as feedback text is. Off: images are judged on their pixels alone.
+IMAGE_TEXT_ENABLED = env_bool("IMAGE_TEXT_ENABLED", True)
+# Lines (local) or words (DetectText) read with less confidence (0–100) are ignored.
+IMAGE_TEXT_MIN_CONFIDENCE = env_int("IMAGE_TEXT_MIN_CONFIDENCE", 60, minimum=0)
+# Dotted path of a TextReader class used instead of MODERATION_BACKEND's; empty for its own.
+IMAGE_TEXT_READER_CLASS = ""
 # A Rekognition Custom Moderation adapter (its ProjectVersion ARN), used when set.
 REKOGNITION_PROJECT_VERSION = env_str("REKOGNITION_PROJECT_VERSION", "") or None
 AWS_CONNECT_TIMEOUT = env_int("AWS_CONNECT_TIMEOUT", 5, minimum=1)

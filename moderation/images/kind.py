@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from moderation.images import services, tasks
 from moderation.images.models import ImageUpload
 from moderation.images.selectors import image_hash_match_context, image_near_duplicates
+from moderation.images.text import image_decide, stored_text_error
 from moderation.items.kind_base import KindBase
 from moderation.items.models import AnalysedItem, AuditEvent, ItemStatus
-from moderation.policy.engine import Decision, PolicySnapshot, decide
+from moderation.policy.engine import Decision, PolicySnapshot
 from moderation.policy.labels import ModerationLabel
 from moderation.policy.selectors import policy_current
 from moderation.review.models import ReviewItem
@@ -43,25 +44,32 @@ class ImageKind(KindBase):
     def analysis_gave_up(self, item_id: uuid.UUID, error: str) -> object:
         return services.image_analysis_gave_up(image_id=item_id, error=error)
 
-    def stored_results(self, limit: int) -> Iterator[tuple[uuid.UUID, list[ModerationLabel]]]:
+    def stored_results(
+        self, limit: int
+    ) -> Iterator[tuple[uuid.UUID, tuple[list[ModerationLabel], str]]]:
+        """Each image's labels (its text's signals among them) and why its text went unread."""
         rows = (
             ImageUpload.objects.exclude(status=ItemStatus.PENDING)
             .filter(error="")
             .exclude(analyzer="")
             .order_by("-created_at")
-            .values_list("id", "labels")[:limit]
+            .values_list("id", "labels", "text_analysis")[:limit]
         )
-        for image_id, labels in rows:
+        for image_id, labels, text_analysis in rows:
             yield (
                 image_id,
-                [
-                    ModerationLabel(x["name"], x["confidence"], x.get("parent") or "")
-                    for x in labels
-                ],
+                (
+                    [
+                        ModerationLabel(x["name"], x["confidence"], x.get("parent") or "")
+                        for x in labels
+                    ],
+                    stored_text_error(text_analysis),
+                ),
             )
 
-    def decide(self, result: list[ModerationLabel], policy: PolicySnapshot) -> Decision:
-        return decide(result, policy)
+    def decide(self, result: tuple[list[ModerationLabel], str], policy: PolicySnapshot) -> Decision:
+        labels, text_error = result
+        return image_decide(labels, text_error, policy)
 
     def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
         # Rejected files stay in quarantine until the retention job purges them.

@@ -74,6 +74,11 @@ class ImageUpload(AnalysedItem, HashSegments):
     # Why the perceptual hash could not be computed at upload; the analysis then sends the
     # image to review (a hash failure never approves).
     hash_error = models.TextField(_("hash error"), blank=True, db_default="")
+    # The text read off the image, personal data masked ("[EMAIL]"), for moderators; its
+    # signals are among `labels` as "text_in_image:<SIGNAL>".
+    found_text = models.TextField(_("text found"), blank=True)
+    # {"reader", "model_version", "lines", "language", "pii", "pii_checked", "error"?}
+    text_analysis = models.JSONField(_("text analysis"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("image")

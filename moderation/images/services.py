@@ -23,6 +23,7 @@ from moderation.images.hashing import (
 from moderation.images.models import SEGMENT_FIELDS, HashBankEntry, ImageUpload
 from moderation.images.processing import image_pdq, process_upload
 from moderation.images.selectors import hashbank_matches
+from moderation.images.text import TextFindings, image_decide, image_text_findings
 from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import ItemStatus
@@ -37,6 +38,7 @@ from moderation.policy.engine import (
 )
 from moderation.policy.models import HashMatchAction
 from moderation.policy.selectors import policy_current
+from moderation.policy.taxonomy import IMAGE_TEXT_PREFIX
 from moderation.review.reasons import reason_text
 from project.errors import BadInput, Conflict
 
@@ -105,8 +107,11 @@ def images_requeue_pending(*, limit: int = 500) -> int:
     return pipeline.items_requeue_pending(kind=ImageUpload.KIND, limit=limit)
 
 
-def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:
-    """The labels of an identical image the same analyzer already saw: no second paid call."""
+def _analysis_reused(
+    image: ImageUpload, analyzer_name: str
+) -> tuple[ImageAnalysis, TextFindings | None] | None:
+    """The labels (and text, if read) of an identical image the same analyzer already saw: no
+    second paid call."""
     twin = (
         ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
         .exclude(id=image.id)
@@ -116,16 +121,25 @@ def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | 
     )
     if twin is None:
         return None
-    labels = tuple(
+    labels = [
         ModerationLabel(name=x["name"], confidence=x["confidence"], parent=x.get("parent") or "")
         for x in twin.labels
-    )
-    return ImageAnalysis(
-        labels=labels,
+    ]
+    analysis = ImageAnalysis(
+        labels=tuple(x for x in labels if not x.name.startswith(IMAGE_TEXT_PREFIX)),
         analyzer=twin.analyzer,
         model_version=twin.model_version,
         extra={"reused_from": str(twin.id)},
     )
+    record = twin.text_analysis or {}
+    if not record.get("reader") or record.get("error"):
+        return analysis, None  # its text was not read (or not read well): read it now
+    text = TextFindings(
+        labels=tuple(x for x in labels if x.name.startswith(IMAGE_TEXT_PREFIX)),
+        masked_text=twin.found_text,
+        record={**record, "reused_from": str(twin.id)},
+    )
+    return analysis, text
 
 
 def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
@@ -148,12 +162,14 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
             # A known-bad image: rejected without a paid analysis, and not added to the bank
             # again (a chain of near matches would let the bank drift from what was judged).
             no_labels = ImageAnalysis(labels=(), analyzer="", model_version="")
-            return _image_apply(lease, no_labels, decision_with(decide((), policy), hash_reasons))
+            return _image_apply(
+                lease, no_labels, TextFindings(), decision_with(decide((), policy), hash_reasons)
+            )
 
-        def analyse() -> ImageAnalysis:
-            reused = _analysis_reused(image, analyzer.name)
-            if reused is not None:
-                return reused
+        def analyse() -> tuple[ImageAnalysis, TextFindings]:
+            reused, text = _analysis_reused(image, analyzer.name) or (None, None)
+            if reused is not None and text is not None:
+                return reused, text
             with default_storage.open(image.file_key, "rb") as stored:
                 content = stored.read()
             source = ImageSource(
@@ -162,13 +178,17 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
                 content_type=image.content_type,
                 s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
             )
-            return analyzer.analyze(source, min_confidence=policy.min_confidence)
+            labels = reused or analyzer.analyze(source, min_confidence=policy.min_confidence)
+            # The pixels may be harmless and the words not: the text is read as well.
+            return labels, image_text_findings(source)
 
-        analysis = pipeline.analyse_or_fail(lease, analyse)
-        if analysis is None:
+        analysed = pipeline.analyse_or_fail(lease, analyse)
+        if analysed is None:
             return None
-        decision = decision_with(decide(analysis.labels, policy), hash_reasons)
-        return _image_apply(lease, analysis, decision)
+        analysis, text = analysed
+        labels = (*analysis.labels, *text.labels)
+        decision = decision_with(image_decide(labels, text.error, policy), hash_reasons)
+        return _image_apply(lease, analysis, text, decision)
 
 
 def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
@@ -178,7 +198,10 @@ def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | 
 
 
 def _image_apply(
-    lease: pipeline.Lease[ImageUpload], analysis: ImageAnalysis, decision: Decision
+    lease: pipeline.Lease[ImageUpload],
+    analysis: ImageAnalysis,
+    text: TextFindings,
+    decision: Decision,
 ) -> ImageUpload | None:
     image = lease.item
     file_key = image.file_key
@@ -193,7 +216,9 @@ def _image_apply(
         reasons=[reason.as_dict() for reason in decision.reasons],
         policy_version=decision.policy_version,
         fields={
-            "labels": [label.as_dict() for label in analysis.labels],
+            "labels": [label.as_dict() for label in (*analysis.labels, *text.labels)],
+            "found_text": text.masked_text,
+            "text_analysis": text.record,
             "analyzer": analysis.analyzer,
             "model_version": analysis.model_version,
             "file_key": file_key,

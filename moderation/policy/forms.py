@@ -19,7 +19,12 @@ from moderation.policy.models import (
     PolicyBand,
     validate_band,
 )
-from moderation.policy.taxonomy import CATEGORY_KINDS, TEXT_SIGNALS, image_labels
+from moderation.policy.taxonomy import (
+    CATEGORY_KINDS,
+    IMAGE_TEXT_SIGNALS,
+    TEXT_SIGNALS,
+    image_labels,
+)
 
 
 class PolicySettingsForm(forms.Form):
@@ -76,6 +81,8 @@ def category_choices() -> list[tuple[Any, Any]]:
         ("", "—"),
         (_("Image labels (Rekognition)"), image_labels()),
         (_("Text signals (feedback)"), [(name, name) for name in TEXT_SIGNALS]),
+        # A text band, so it never lowers Rekognition's MinConfidence (image labels set that).
+        (_("Text in images"), [(name, name) for name in IMAGE_TEXT_SIGNALS]),
     ]
 
 

@@ -79,6 +79,12 @@ TEXT_SIGNALS: tuple[str, ...] = (
 )
 
 
+# Text read off an image is judged as feedback text is; its signals are named with this prefix
+# and have bands of their own ("text_in_image:VIOLENCE_OR_THREAT"), apart from feedback's.
+IMAGE_TEXT_PREFIX = "text_in_image:"
+IMAGE_TEXT_SIGNALS: tuple[str, ...] = tuple(IMAGE_TEXT_PREFIX + name for name in TEXT_SIGNALS)
+
+
 def image_labels() -> list[tuple[str, str]]:
     """Every moderation label in taxonomy order, with its path:
     ("Weapons", "Violence › Weapons")."""
@@ -95,4 +101,5 @@ def image_labels() -> list[tuple[str, str]]:
 CATEGORY_KINDS: dict[str, str] = {
     **{name: "image" for name, _path in image_labels()},
     **dict.fromkeys(TEXT_SIGNALS, "text"),
+    **dict.fromkeys(IMAGE_TEXT_SIGNALS, "text"),
 }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from moderation.policy.engine import PolicySnapshot
 from moderation.policy.selectors import policy_versions
+from moderation.policy.taxonomy import IMAGE_TEXT_PREFIX
 from moderation.review.reasons import percent, queue_reason_name, reason_text
 
 AT_LEAST = "≥"
@@ -40,7 +41,11 @@ class SignalRule:
 
 def signal_name(label: str) -> str:
     """An analyzer's label for people: "Violence" as it is, "VIOLENCE_OR_THREAT" → "Violence or
-    threat", a rule's name ("sentiment", "language") translated."""
+    threat", a rule's name ("sentiment", "language") translated, text read off an image
+    ("text_in_image:INSULT") as "Text in the image: insult"."""
+    if label.startswith(IMAGE_TEXT_PREFIX):
+        signal = signal_name(label.removeprefix(IMAGE_TEXT_PREFIX))
+        return capfirst(f"{queue_reason_name('text_in_image')}: {signal[:1].lower()}{signal[1:]}")
     name = queue_reason_name(label)
     if name == label and label.isupper():
         name = label.replace("_", " ").lower()

@@ -63,6 +63,7 @@ QUEUE_REASON_NAMES: Mapping[str, Promise] = {
     "language": pgettext_lazy("queue reason", "language"),
     "sentiment": pgettext_lazy("queue reason", "sentiment"),
     "personal_data": pgettext_lazy("queue reason", "personal data"),
+    "text_in_image": pgettext_lazy("queue reason", "text in the image"),
     "unknown": pgettext_lazy("queue reason", "unknown"),
     "hash_match": pgettext_lazy("queue reason", "matches a rejected image"),
     "hash_error": pgettext_lazy("queue reason", "image hash failed"),
@@ -149,6 +150,9 @@ REASON_SENTENCES: Mapping[str, Promise] = {
     "hash_failed": gettext_lazy(
         "The image's perceptual hash could not be computed (%(error)s), so the hash bank was "
         "not checked."
+    ),
+    "text_unread": gettext_lazy(
+        "The text in the image could not be read or judged (%(error)s): a person checks it."
     ),
 }
 # Stored reasons written before the sentiment's name was kept apart from the sentence.
