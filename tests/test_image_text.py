@@ -24,8 +24,9 @@ from moderation.images.ocr.base import (
 from moderation.models import ImageUpload, ItemStatus, ReviewItem
 from moderation.policy.engine import Band
 from moderation.policy.forms import BandForm
+from moderation.policy.models import HashMatchAction
 from moderation.policy.selectors import policy_current
-from moderation.policy.taxonomy import IMAGE_TEXT_SIGNALS
+from moderation.policy.taxonomy import CATEGORY_KINDS, IMAGE_TEXT_SIGNALS
 from moderation.textsignals import _READER, text_signals
 from tests.factories import (
     ReviewAnalyzer,
@@ -35,6 +36,7 @@ from tests.factories import (
     signed_in,
     upload_file,
 )
+from tests.test_hashbank import set_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +197,8 @@ def test_reading_can_be_switched_off(reader: Any, settings: Any) -> None:
 
 
 def test_a_twin_reuses_the_text_as_well_as_the_labels(reader: Any) -> None:
+    # With the hash bank on, the rejected first image would reject its twin unanalysed.
+    set_policy(hash_match_action=HashMatchAction.OFF)
     scripted = reader(lines("You are a fucking idiot"))
     first = analysed(THREAT_PNG)
     second = analysed(THREAT_PNG)
@@ -215,16 +219,11 @@ def test_the_seeded_policy_has_bands_for_text_in_images() -> None:
 
 def test_the_policy_editor_treats_text_in_image_bands_as_text() -> None:
     form = BandForm(
-        {
-            "category": "text_in_image:INSULT",
-            "kind": "image",
-            "review_at": 30,
-            "reject_at": 70,
-            "enabled": "on",
-        }
+        {"category": "text_in_image:INSULT", "review_at": 30, "reject_at": 70, "enabled": "on"}
     )
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["kind"] == "text"
+    # A text band never lowers Rekognition's MinConfidence, which only image bands set.
+    assert CATEGORY_KINDS[form.cleaned_data["category"]] == "text"
 
 
 def test_the_core_hook_is_filled_by_the_feedback_app() -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.images import services, tasks
+from moderation.images.hashing import HashError
 from moderation.images.models import ImageUpload
 from moderation.images.selectors import image_hash_match_context, image_near_duplicates
 from moderation.images.text import image_decide, stored_text_error
@@ -113,7 +114,11 @@ class ImageKind(KindBase):
         # same stored bytes group.
         image = _image(item)
         distance = policy_current().hash_match_distance
-        for near, _distance in image_near_duplicates(item=image, max_distance=distance, limit=1):
+        try:
+            near_images = image_near_duplicates(item=image, max_distance=distance, limit=1)
+        except (HashError, ValueError):
+            near_images = []  # a malformed stored hash groups by content alone
+        for near, _distance in near_images:
             key = (
                 ReviewItem.objects.filter(kind=self.name, item_id=near.id, resolved_at__isnull=True)
                 .values_list("group_key", flat=True)
