@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -18,8 +19,12 @@ from moderation.images.processing import process_upload
 from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import ItemStatus
+from moderation.kinds import kind_get
 from moderation.policy.engine import Decision, decide
-from moderation.policy.selectors import policy_current
+from moderation.policy.selectors import policy_snapshot
+from project.files import storage_copy
+
+logger = logging.getLogger(__name__)
 
 QUARANTINE = "quarantine"
 APPROVED_PREFIX = "images/approved"
@@ -84,15 +89,21 @@ def images_requeue_pending(*, limit: int = 500) -> int:
     return pipeline.items_requeue_pending(kind=ImageUpload.KIND, limit=limit)
 
 
-def _analysis_reused(image: ImageUpload, analyzer_name: str) -> ImageAnalysis | None:
-    """The labels of an identical image the same analyzer already saw: no second paid call."""
-    twin = (
-        ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
-        .exclude(id=image.id)
-        .exclude(status=ItemStatus.PENDING)
-        .order_by("created_at")
-        .first()
+def _twin_sql(analyzer_name: str) -> tuple[str, list[object]]:
+    """The oldest decided image with the same bytes that `analyzer_name` analysed without error,
+    as a subquery of the claim's UPDATE (evaluated against the claimed row)."""
+    table = ImageUpload._meta.db_table
+    return (
+        f"SELECT t.id FROM {table} t WHERE t.sha256 = {table}.sha256 AND t.analyzer = %s"  # noqa: S608 - names from the models; values bound
+        f" AND t.error = '' AND t.id <> {table}.id AND t.status <> %s"
+        " ORDER BY t.created_at LIMIT 1",
+        [analyzer_name, ItemStatus.PENDING],
     )
+
+
+def _analysis_reused(twin_id: uuid.UUID | None) -> ImageAnalysis | None:
+    """The labels of an identical image the same analyzer already saw: no second paid call."""
+    twin = ImageUpload.objects.filter(id=twin_id).first() if twin_id else None
     if twin is None:
         return None
     labels = tuple(
@@ -111,8 +122,14 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
     """Analyse a pending image and let the policy decide. Idempotent: a decided image is left
     alone (but for finishing its file move). Raises one of `pipeline.TRANSIENT_ERRORS` when
     the work should be tried again later; every other failure sends the image to human
-    review. Never approves on an error."""
-    lease = pipeline.item_claim(ImageUpload, image_id)
+    review. Never approves on an error. Returns the decided image, or None if this call
+    decided nothing."""
+    analyzer = get_image_analyzer()
+    # One statement leases the image, finds an identical one already analysed, and names the
+    # current policy (cached by the process until a new version appears).
+    lease = pipeline.item_claim(
+        ImageUpload, image_id, returning={"twin_id": _twin_sql(analyzer.name)}
+    )
     if lease is None:
         # Decided already (a re-delivered or duplicate message), or another worker holds it.
         # If the decision's clean-up failed, this is its retry.
@@ -120,11 +137,10 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
         return None
     with pipeline.lease_released_on_error(lease):
         image = lease.item
-        analyzer = get_image_analyzer()
-        policy = policy_current()
+        policy = policy_snapshot(policy_id=lease.policy_id)
 
         def analyse() -> ImageAnalysis:
-            reused = _analysis_reused(image, analyzer.name)
+            reused = _analysis_reused(lease.extra["twin_id"])
             if reused is not None:
                 return reused
             with default_storage.open(image.file_key, "rb") as stored:
@@ -134,13 +150,21 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
                 content=content,
                 content_type=image.content_type,
                 s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+                width=image.width,
+                height=image.height,
             )
             return analyzer.analyze(source, min_confidence=policy.min_confidence)
 
         analysis = pipeline.analyse_or_fail(lease, analyse)
         if analysis is None:
-            return None
+            return _image_failed(lease)
         return _image_apply(lease, analysis, decide(analysis.labels, policy))
+
+
+def _image_failed(lease: pipeline.Lease[ImageUpload]) -> ImageUpload | None:
+    # analyse_or_fail sent the image to review; whether it won, the row says.
+    image = ImageUpload.objects.filter(id=lease.item.id).exclude(status=ItemStatus.PENDING)
+    return image.first()
 
 
 def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
@@ -153,10 +177,12 @@ def _image_apply(
     lease: pipeline.Lease[ImageUpload], analysis: ImageAnalysis, decision: Decision
 ) -> ImageUpload | None:
     image = lease.item
+    quarantined = image.file_key
     file_key = image.file_key
     if decision.outcome == ItemStatus.APPROVED:
         # Copy first, switch the row, then delete the quarantined copy: a failure anywhere
-        # leaves the row pointing at a whole file, and the retry reuses the copy.
+        # leaves the row pointing at a whole file, and the retry reuses the copy. Where the
+        # storage allows, the "copy" is a hard link or a server-side copy: a move in two steps.
         file_key = image_file_copy(image, image_file_key(image, approved=True))
     reused = analysis.extra.get("reused_from")
     decided = pipeline.item_decide(
@@ -173,10 +199,29 @@ def _image_apply(
         },
         note=f"labels reused from image {reused}" if reused else "",
     )
-    # Whoever decided, the copy the row does not point at goes (a lost race leaves the file
-    # move to the winner; tidying is a no-op while the image is still pending).
-    image_files_tidy(image_id=image.id)
+    if decided is None:
+        # Lost the race: the copy the row does not point at goes (tidying leaves a pending
+        # image alone, so the winner's move is never undercut).
+        image_files_tidy(image_id=image.id)
+    elif file_key != quarantined:
+        # Approved by the machine: nobody else moves this file any more (a moderator acts only
+        # on items in review), so the quarantined name goes without locking the row.
+        _quarantined_copy_delete(image, quarantined)
+    elif image.attempts > 1:
+        # An earlier attempt may have left an approved copy behind before it failed.
+        image_files_tidy(image_id=image.id)
     return decided
+
+
+def _quarantined_copy_delete(image: ImageUpload, key: str) -> None:
+    try:
+        default_storage.delete(key)
+    except Exception:
+        logger.warning("could not delete %s; a task will retry", key)
+        try:
+            kind_get(image.KIND).discard_stale_copy_later(image.id, key)
+        except Exception:
+            logger.exception("could not queue the deletion of %s", key)
 
 
 def image_file_key(image: ImageUpload, *, approved: bool) -> str:
@@ -188,8 +233,26 @@ def image_file_key(image: ImageUpload, *, approved: bool) -> str:
 
 def image_file_copy(image: ImageUpload, target: str) -> str:
     """Copy the image's file to `target` and return it. A whole copy left there by an earlier
-    attempt is reused, a partial one replaced. Raises StorageError, to be retried."""
+    attempt is reused, a partial one replaced. Raises StorageError, to be retried.
+
+    Local storage links the file under its new name and S3 copies it on the server, so no
+    byte passes through this process; other storages stream it."""
     try:
+        try:
+            if storage_copy(default_storage, image.file_key, target):
+                return target
+        except FileExistsError:
+            if default_storage.size(target) == image.size_bytes:
+                return target
+            default_storage.delete(target)
+            if storage_copy(default_storage, image.file_key, target):
+                return target
+        except FileNotFoundError:
+            # Moved already: by another worker that won (a late, woken one is here) or by an
+            # earlier attempt of this one. A whole copy at the target is the file.
+            if default_storage.exists(target) and default_storage.size(target) == image.size_bytes:
+                return target
+            raise
         if default_storage.exists(target):
             if default_storage.size(target) == image.size_bytes:
                 return target
