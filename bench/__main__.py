@@ -95,6 +95,7 @@ def redis_version() -> str:
 
 def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]:
     from bench import (
+        aws_quota,
         comprehend,
         local_models,
         pipeline,
@@ -113,6 +114,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "6": local_models.run,
         "7": text_quality.run,
         "8": lambda: [recovery.run(data_dir, logs)],
+        "9": aws_quota.run,
     }
 
 
@@ -125,10 +127,11 @@ HEADINGS = {
     "6": "6. Local models",
     "7": "7. Text analysis quality",
     "8": "8. Recovery from a dead worker",
+    "9": "9. AWS quotas: a shared rate limit",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "1", "2", "8", "7")
+ORDER = ("6", "4", "5", "3", "1", "2", "8", "9", "7")
 WRITE = "--write"
 
 
@@ -160,7 +163,7 @@ def main(argv: list[str]) -> int:
     chosen = [arg for arg in argv if arg != WRITE]
     wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–8", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–9", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")

@@ -123,6 +123,19 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
         _stop([proc])
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes (and their waited-for children) have used so far,
+    from /proc: counters, so a loaded machine changes them far less than wall-clock time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+            fields = file.read().rsplit(")", 1)[1].split()
+        # utime, stime, cutime, cstime: fields 14-17 of stat(5), counted after the name.
+        total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
@@ -131,9 +144,9 @@ def _port_open(port: int) -> bool:
 @contextmanager
 def celery_workers(
     env: dict[str, str], log_dir: Path, *, processes: int, pool: str = "solo", concurrency: int = 1
-) -> Iterator[None]:
-    """`processes` Celery workers on every queue, each its own OS process; returns once all of
-    them said they are ready."""
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`processes` Celery workers on every queue, each its own OS process; yields them once all
+    of them said they are ready."""
     procs: list[subprocess.Popen[bytes]] = []
     logs = [log_dir / f"worker-{pool}-{processes}x{concurrency}-{n}.log" for n in range(processes)]
     for n, log in enumerate(logs):
@@ -152,6 +165,6 @@ def celery_workers(
             )
     try:
         _wait(lambda: all(" ready." in log.read_text(errors="replace") for log in logs), "workers")
-        yield
+        yield procs
     finally:
         _stop(procs)
