@@ -145,6 +145,11 @@ MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "local", ("local", "aws"))
 IMAGE_ANALYZER_CLASS = ""
 # A Rekognition Custom Moderation adapter (its ProjectVersion ARN), used when set.
 REKOGNITION_PROJECT_VERSION = env_str("REKOGNITION_PROJECT_VERSION", "") or None
+# Images sent to Rekognition as bytes (local storage) with a longer side than this go as one
+# downscaled JPEG copy: less to upload and for the service to decode, at the price of detail
+# in small regions (docs/decisions.md). 0 sends every image whole (re-encoded only to fit
+# 5 MB). Images in S3 are always read by Rekognition from the bucket, whole.
+REKOGNITION_MAX_IMAGE_SIDE = env_int("REKOGNITION_MAX_IMAGE_SIDE", 2048, minimum=0)
 AWS_CONNECT_TIMEOUT = env_int("AWS_CONNECT_TIMEOUT", 5, minimum=1)
 AWS_READ_TIMEOUT = env_int("AWS_READ_TIMEOUT", 30, minimum=1)
 # botocore's own retries (standard mode) inside one task run; the task retries on top of that.
