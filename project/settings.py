@@ -369,7 +369,7 @@ SPECTACULAR_SETTINGS = {
 CACHES = {
     "default": {
         # Shared by every web process: upload rate limits must hold across all of them.
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "project.cache.RedisCache",
         "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
 }
