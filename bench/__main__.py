@@ -103,6 +103,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         recovery,
         replay,
         text_quality,
+        upload_profile,
     )
 
     return {
@@ -115,6 +116,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "7": text_quality.run,
         "8": lambda: [recovery.run(data_dir, logs)],
         "9": aws_quota.run,
+        "10": upload_profile.run,
     }
 
 
@@ -128,10 +130,11 @@ HEADINGS = {
     "7": "7. Text analysis quality",
     "8": "8. Recovery from a dead worker",
     "9": "9. AWS quotas: a shared rate limit",
+    "10": "10. Where an upload's CPU goes",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "1", "2", "8", "9", "7")
+ORDER = ("6", "4", "5", "3", "10", "1", "2", "8", "9", "7")
 WRITE = "--write"
 
 
@@ -163,7 +166,7 @@ def main(argv: list[str]) -> int:
     chosen = [arg for arg in argv if arg != WRITE]
     wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–9", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–10", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")
@@ -178,7 +181,7 @@ def main(argv: list[str]) -> int:
             results[number] = runs[number]()
             for table in results[number]:
                 print(table.markdown(), flush=True)
-        sections = [(HEADINGS[n], results[n]) for n in sorted(results)]
+        sections = [(HEADINGS[n], results[n]) for n in sorted(results, key=int)]
         if not chosen:
             text = render(sections, time.perf_counter() - started)
             OUTPUT.write_text(text, encoding="utf-8")

@@ -42,6 +42,9 @@ def environment(data_dir: str, **extra: str) -> dict[str, str]:
         DEBUG="false",
         UPLOAD_RATE="1000000/second",
         FEEDBACK_RATE="1000000/second",
+        # Every bench request comes from 127.0.0.1: the per-address budgets would stop them.
+        UPLOAD_ADDRESS_RATE="1000000/second",
+        FEEDBACK_ADDRESS_RATE="1000000/second",
         # Dummy credentials: nothing in the bench may reach a real AWS account.
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106
