@@ -80,8 +80,8 @@ def large_fixtures() -> dict[str, tuple[bytes, str]]:
     shapes = Image.new("RGB", (width, height), (90, 60, 50))
     draw = ImageDraw.Draw(shapes)
     for _ in range(12):  # skin-toned ellipses with hard edges: scores about 20
-        x, y = rng.integers(0, width - 1500), rng.integers(0, height - 1500)
-        w, h = rng.integers(600, 1500, size=2)
+        x, y = int(rng.integers(0, width - 1500)), int(rng.integers(0, height - 1500))
+        w, h = (int(side) for side in rng.integers(600, 1500, size=2))
         fill = rng.integers([190, 130, 100], [240, 190, 160])
         draw.ellipse((x, y, x + w, y + h), fill=(int(fill[0]), int(fill[1]), int(fill[2])))
     noise = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
