@@ -3,7 +3,8 @@
 `python -m bench 1 3` runs only those scenarios and prints them without writing the file;
 `python -m bench 7 --write` also replaces (or appends) just those scenarios' sections in it.
 Uses a throwaway PostgreSQL database (`vakt_bench`), Redis databases 4 and 5, and a temporary
-data directory: never the developer's.
+data directory: never the developer's. BENCH_DATABASE, BENCH_BROKER_URL and BENCH_CACHE_URL
+choose others (e.g. to run beside another bench on the same servers).
 """
 
 from __future__ import annotations
