@@ -98,6 +98,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
     from bench import (
         aws_quota,
         comprehend,
+        latency,
         local_models,
         pipeline,
         queue_scale,
@@ -118,6 +119,7 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "8": lambda: [recovery.run(data_dir, logs)],
         "9": aws_quota.run,
         "10": upload_profile.run,
+        "11": lambda: [latency.run(data_dir, logs)],
     }
 
 
@@ -132,10 +134,11 @@ HEADINGS = {
     "8": "8. Recovery from a dead worker",
     "9": "9. AWS quotas: a shared rate limit",
     "10": "10. Where an upload's CPU goes",
+    "11": "11. End-to-end latency",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "10", "1", "2", "8", "9", "7")
+ORDER = ("6", "4", "5", "3", "10", "1", "2", "11", "8", "9", "7")
 WRITE = "--write"
 
 
@@ -167,7 +170,7 @@ def main(argv: list[str]) -> int:
     chosen = [arg for arg in argv if arg != WRITE]
     wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–10", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–11", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")
