@@ -3,7 +3,8 @@
 `python -m bench 1 3` runs only those scenarios and prints them without writing the file;
 `python -m bench 7 --write` also replaces (or appends) just those scenarios' sections in it.
 Uses a throwaway PostgreSQL database (`vakt_bench`), Redis databases 4 and 5, and a temporary
-data directory: never the developer's.
+data directory: never the developer's. BENCH_DATABASE, BENCH_BROKER_URL and BENCH_CACHE_URL
+choose others (e.g. to run beside another bench on the same servers).
 """
 
 from __future__ import annotations
@@ -95,15 +96,18 @@ def redis_version() -> str:
 
 def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]:
     from bench import (
+        aws_quota,
         comprehend,
         hash_bank,
         image_text,
+        latency,
         local_models,
         pipeline,
         queue_scale,
         recovery,
         replay,
         text_quality,
+        upload_profile,
     )
 
     return {
@@ -117,6 +121,9 @@ def scenarios(data_dir: str, logs: Path) -> dict[str, Callable[[], list[Table]]]
         "8": lambda: [recovery.run(data_dir, logs)],
         "9": hash_bank.run,
         "10": image_text.run,
+        "11": aws_quota.run,
+        "12": upload_profile.run,
+        "13": lambda: [latency.run(data_dir, logs)],
     }
 
 
@@ -131,10 +138,13 @@ HEADINGS = {
     "8": "8. Recovery from a dead worker",
     "9": "9. Hash bank of known-bad images",
     "10": "10. Text inside images",
+    "11": "11. AWS quotas: a shared rate limit",
+    "12": "12. Where an upload's CPU goes",
+    "13": "13. End-to-end latency",
 }
 # Local models first, so their RSS is not inflated by the rows and workers of the others; text
 # quality last, so its language models (about 1 GB) are not in memory while the others run.
-ORDER = ("6", "4", "5", "3", "9", "1", "2", "8", "10", "7")
+ORDER = ("6", "4", "5", "3", "9", "12", "1", "2", "13", "8", "11", "10", "7")
 WRITE = "--write"
 
 
@@ -166,7 +176,7 @@ def main(argv: list[str]) -> int:
     chosen = [arg for arg in argv if arg != WRITE]
     wanted = chosen or list(ORDER)
     if unknown := set(wanted) - set(HEADINGS):
-        print(f"unknown scenario {sorted(unknown)}; choose from 1–9", file=sys.stderr)
+        print(f"unknown scenario {sorted(unknown)}; choose from 1–13", file=sys.stderr)
         return 2
     started = time.perf_counter()
     data_dir = tempfile.mkdtemp(prefix="vakt-bench-")
@@ -181,7 +191,7 @@ def main(argv: list[str]) -> int:
             results[number] = runs[number]()
             for table in results[number]:
                 print(table.markdown(), flush=True)
-        sections = [(HEADINGS[n], results[n]) for n in sorted(results)]
+        sections = [(HEADINGS[n], results[n]) for n in sorted(results, key=int)]
         if not chosen:
             text = render(sections, time.perf_counter() - started)
             OUTPUT.write_text(text, encoding="utf-8")

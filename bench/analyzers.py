@@ -64,9 +64,20 @@ class Held:
         return ImageAnalysis(labels=(), analyzer=self.name, model_version="held")
 
 
+class Instant:
+    """BENCH_ANALYZER=instant: answers at once with no labels, so a worker's CPU time is its
+    overhead per item alone (the task, the queries, the file move, the audit)."""
+
+    name = "bench-instant"
+
+    def analyze(self, source: ImageSource, *, min_confidence: float) -> ImageAnalysis:
+        return ImageAnalysis(labels=(), analyzer=self.name, model_version="instant")
+
+
 # BENCH_ANALYZER → IMAGE_ANALYZER_CLASS (bench/settings.py); unset, the product's analyzer.
 CLASSES = {
     "local-300ms": "bench.analyzers.LocalPadded",
     "sleep-300ms": "bench.analyzers.Waiting",
     "held": "bench.analyzers.Held",
+    "instant": "bench.analyzers.Instant",
 }

@@ -99,7 +99,7 @@ def _load(size: int, bank: list[Any]) -> tuple[float, dict[int, int]]:
     """The bank filled to `size`: the real photos' hashes, then random ones."""
     from django.db import connection
 
-    from moderation.images import services
+    from moderation.images import hashbank
     from moderation.images.models import HashBankEntry
 
     started = time.perf_counter()
@@ -107,7 +107,7 @@ def _load(size: int, bank: list[Any]) -> tuple[float, dict[int, int]]:
         cursor.execute("TRUNCATE moderation_hashbankentry")
     ids = {}
     for index, (name, _, pdq) in enumerate(bank):
-        entry = services.hashbank_entry_add(pdq_hash=pdq.hex, quality=pdq.quality, reason=name)
+        entry = hashbank.hashbank_entry_add(pdq_hash=pdq.hex, quality=pdq.quality, reason=name)
         ids[entry.id] = index
     with connection.cursor() as cursor:
         cursor.execute(LOAD_RANDOM, {"count": size - len(bank)})

@@ -55,8 +55,12 @@ class LoadResult:
 async def _post_all(
     url: str, token: str, bodies: list[bytes], concurrency: int, expect: int
 ) -> LoadResult:
+    import logging
+
     import httpx
 
+    # httpx logs every request at INFO: the console gets one line per measurement instead.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     latencies: list[float] = []
     errors: dict[int, int] = {}
     remaining = iter(bodies)

@@ -11,6 +11,7 @@ from bench.comprehend import messages
 from bench.report import Table, fmt_float, fmt_int
 
 IMAGE_SIZES = ((640, 480, 20), (4000, 3000, 5))  # width, height, iterations
+LARGE_TARGET_MS = 40  # issue 17: a 4000×3000 JPEG analysed in at most this, end to end
 SEED = 3
 
 
@@ -42,10 +43,13 @@ def image_table() -> Table:
     from moderation.images.analyzers.local import LocalImageAnalyzer
 
     rng = random.Random(SEED)
+    from bench.load import photo_jpegs
+
     sources = {
         (w, h): ImageSource(f"bench/{w}x{h}.jpg", noise_jpeg(w, h, rng), "image/jpeg")
         for w, h, _ in IMAGE_SIZES
     }
+    photo = ImageSource("bench/photo.jpg", photo_jpegs(1, width=4000, height=3000)[0], "image/jpeg")
     analyzer = LocalImageAnalyzer()
     small = sources[IMAGE_SIZES[0][:2]]
     rss_before = rss_mib()
@@ -56,8 +60,15 @@ def image_table() -> Table:
         "Local image analyzer (Open-NSFW on onnxruntime, 1 thread)",
         ["Measure", "Value"],
         notes=[
-            "Images are random-noise JPEGs (quality 85); time per image includes decoding "
-            "the JPEG and converting to RGB, as `analyze` does.",
+            "Images are random-noise JPEGs (quality 85), the worst case for decoding, and a "
+            "photo-like one (gradients with grain, quality 85, as bench/load.py makes them); "
+            "time per image is the whole `analyze` call: decoding, converting to RGB, the "
+            "model. In parentheses, the process's CPU time, which a loaded machine disturbs "
+            "less than the clock.",
+            "Large JPEGs are decoded scaled down (libjpeg's DCT scaling, `Image.draft`) to at "
+            "least 512 pixels a side, twice the model's input: 1/4 of 4000×3000. What remains "
+            "is the entropy decoding of the whole file, which grows with its size in bytes, "
+            "not its pixels, and the model's own time (the 640×480 row).",
             "Load time = first `analyze` call minus a warm one. RSS is the whole bench "
             "process (Django included), from VmRSS in /proc/self/status.",
         ],
@@ -65,16 +76,23 @@ def image_table() -> Table:
     table.add("Model load (s)", fmt_float(first - warm, 3))
     table.add("Process RSS before load (MiB)", fmt_int(rss_before))
     table.add("Process RSS after load (MiB)", fmt_int(rss_after))
-    for width, height, iterations in IMAGE_SIZES:
-        source = sources[(width, height)]
+    runs = [(f"{w}×{h} noise", sources[(w, h)], n) for w, h, n in IMAGE_SIZES]
+    runs.append(("4000×3000 grainy photo", photo, 5))
+    for name, source, iterations in runs:
         analyzer.analyze(source, min_confidence=0)  # warm for this size
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _ in range(iterations):
             analyzer.analyze(source, min_confidence=0)
-        seconds = time.perf_counter() - started
+        wall_ms = (time.perf_counter() - started) / iterations * 1000
+        cpu_ms = (time.process_time() - cpu_started) / iterations * 1000
+        verdict = ""
+        if name.startswith("4000"):
+            met = wall_ms <= LARGE_TARGET_MS
+            verdict = f" (target ≤ {LARGE_TARGET_MS} ms: {'met' if met else 'MISSED'})"
+        print(f"   local image model, {name}: {wall_ms:.1f} ms, {cpu_ms:.1f} ms CPU{verdict}")
         table.add(
-            f"ms / image, {width}×{height} ({len(source.content) // 1024:,} KiB, {iterations}×)",
-            fmt_float(seconds / iterations * 1000, 1),
+            f"ms / image, {name} ({len(source.content) // 1024:,} KiB, {iterations}×)",
+            f"{fmt_float(wall_ms, 1)} ({fmt_float(cpu_ms, 1)} CPU){verdict}",
         )
     table.add("Process RSS at the end (MiB)", fmt_int(rss_mib()))
     return table

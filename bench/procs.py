@@ -42,6 +42,9 @@ def environment(data_dir: str, **extra: str) -> dict[str, str]:
         DEBUG="false",
         UPLOAD_RATE="1000000/second",
         FEEDBACK_RATE="1000000/second",
+        # Every bench request comes from 127.0.0.1: the per-address budgets would stop them.
+        UPLOAD_ADDRESS_RATE="1000000/second",
+        FEEDBACK_ADDRESS_RATE="1000000/second",
         # Dummy credentials: nothing in the bench may reach a real AWS account.
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106
@@ -123,6 +126,19 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
         _stop([proc])
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes (and their waited-for children) have used so far,
+    from /proc: counters, so a loaded machine changes them far less than wall-clock time."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as file:
+            fields = file.read().rsplit(")", 1)[1].split()
+        # utime, stime, cutime, cstime: fields 14-17 of stat(5), counted after the name.
+        total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
@@ -131,9 +147,9 @@ def _port_open(port: int) -> bool:
 @contextmanager
 def celery_workers(
     env: dict[str, str], log_dir: Path, *, processes: int, pool: str = "solo", concurrency: int = 1
-) -> Iterator[None]:
-    """`processes` Celery workers on every queue, each its own OS process; returns once all of
-    them said they are ready."""
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """`processes` Celery workers on every queue, each its own OS process; yields them once all
+    of them said they are ready."""
     procs: list[subprocess.Popen[bytes]] = []
     logs = [log_dir / f"worker-{pool}-{processes}x{concurrency}-{n}.log" for n in range(processes)]
     for n, log in enumerate(logs):
@@ -152,6 +168,6 @@ def celery_workers(
             )
     try:
         _wait(lambda: all(" ready." in log.read_text(errors="replace") for log in logs), "workers")
-        yield
+        yield procs
     finally:
         _stop(procs)

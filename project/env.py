@@ -66,3 +66,23 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def env_rates(name: str, defaults: dict[str, float]) -> dict[str, float]:
+    """Rates per name as `name=rate` pairs separated by commas, over the defaults; a rate of 0
+    removes a name's entry."""
+    rates = dict(defaults)
+    value = _raw(name)
+    for pair in filter(None, (part.strip() for part in (value or "").split(","))):
+        key, _, number = pair.partition("=")
+        try:
+            rate = float(number)
+        except ValueError:
+            rate = -1.0
+        if not key.strip() or rate < 0:
+            raise ImproperlyConfigured(
+                f"{name} must be name=rate pairs separated by commas, with rates of 0 or more, "
+                f"got {pair!r}"
+            )
+        rates[key.strip()] = rate
+    return {key: rate for key, rate in rates.items() if rate > 0}

@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-from project.env import env_bool, env_choice, env_int, env_list, env_str
+from project.env import env_bool, env_choice, env_int, env_list, env_rates, env_str
 from project.storage import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -152,10 +152,47 @@ IMAGE_TEXT_MIN_CONFIDENCE = env_int("IMAGE_TEXT_MIN_CONFIDENCE", 60, minimum=0)
 IMAGE_TEXT_READER_CLASS = ""
 # A Rekognition Custom Moderation adapter (its ProjectVersion ARN), used when set.
 REKOGNITION_PROJECT_VERSION = env_str("REKOGNITION_PROJECT_VERSION", "") or None
+# Images sent to Rekognition as bytes (local storage) with a longer side than this go as one
+# downscaled JPEG copy: less to upload and for the service to decode, at the price of detail
+# in small regions (docs/decisions.md). 0 sends every image whole (re-encoded only to fit
+# 5 MB). Images in S3 are always read by Rekognition from the bucket, whole.
+REKOGNITION_MAX_IMAGE_SIDE = env_int("REKOGNITION_MAX_IMAGE_SIDE", 2048, minimum=0)
 AWS_CONNECT_TIMEOUT = env_int("AWS_CONNECT_TIMEOUT", 5, minimum=1)
 AWS_READ_TIMEOUT = env_int("AWS_READ_TIMEOUT", 30, minimum=1)
 # botocore's own retries (standard mode) inside one task run; the task retries on top of that.
 AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3, minimum=1)
+# Calls per second to each AWS operation, for all workers together (moderation/items/aws_rate.py):
+# the account's default quotas in the main regions (us-east-1, us-west-2, eu-west-1). Set
+# AWS_RATE_LIMITS to the quotas the Service Quotas console shows for the account and region,
+# e.g. "rekognition.DetectModerationLabels=50,comprehend.DetectSentiment=20"; 0 lifts a limit.
+AWS_RATE_LIMITS = env_rates(
+    "AWS_RATE_LIMITS",
+    {
+        "rekognition.DetectModerationLabels": 50,
+        "comprehend.DetectDominantLanguage": 20,
+        "comprehend.DetectSentiment": 20,
+        "comprehend.DetectKeyPhrases": 20,
+        "comprehend.DetectEntities": 20,
+        "comprehend.DetectPiiEntities": 20,
+        "comprehend.DetectToxicContent": 10,
+        "comprehend.BatchDetectDominantLanguage": 10,
+        "comprehend.BatchDetectSentiment": 10,
+        "comprehend.BatchDetectKeyPhrases": 10,
+        "comprehend.BatchDetectEntities": 10,
+        "translate.TranslateText": 20,
+    },
+)
+# Where the shared schedule lives (empty: the broker's Redis, which every worker reaches).
+AWS_RATE_LIMIT_REDIS_URL = env_str("AWS_RATE_LIMIT_REDIS_URL", "")
+# Calls are paced at this share of each rate, leaving room for calls delayed on their way.
+AWS_RATE_LIMIT_USE_PERCENT = env_int("AWS_RATE_LIMIT_USE_PERCENT", 97, minimum=1)
+if AWS_RATE_LIMIT_USE_PERCENT > 100:
+    raise ImproperlyConfigured("AWS_RATE_LIMIT_USE_PERCENT must be at most 100")
+# Without Redis each worker process keeps to rate ÷ this (its threads share its part): the
+# most worker processes that call AWS at once, so that together they stay under the quota.
+AWS_RATE_LIMIT_FALLBACK_PROCESSES = env_int("AWS_RATE_LIMIT_FALLBACK_PROCESSES", 8, minimum=1)
+# A call whose slot is further away than this is not waited for: the task retries later.
+AWS_RATE_LIMIT_MAX_WAIT_SECONDS = env_int("AWS_RATE_LIMIT_MAX_WAIT_SECONDS", 20, minimum=1)
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000, minimum=1)
 # The largest body any view but the upload views accepts (project/limits.py refuses a larger
@@ -345,7 +382,7 @@ SPECTACULAR_SETTINGS = {
 CACHES = {
     "default": {
         # Shared by every web process: upload rate limits must hold across all of them.
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "project.cache.RedisCache",
         "LOCATION": env_str("CACHE_URL", "redis://127.0.0.1:6379/1"),
     }
 }

@@ -51,6 +51,15 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _policy_read_afresh() -> None:
+    """Workers cache policy versions by id (moderation/policy/selectors.py); tests that edit a
+    version's rows in place, which the product never does, start from an empty cache."""
+    from moderation.policy.selectors import policy_cache_clear
+
+    policy_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _rate_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rate limits count in fixed windows (a minute, an hour, a day): a test whose requests
     straddled a window's end would see its count start again. The limiter's clock runs from one

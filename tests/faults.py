@@ -110,6 +110,16 @@ class FlakyStorage(PrivateFileSystemStorage):
             raise OSError(f"injected failure saving {name}")
         return super().save(name, content, max_length)
 
+    def copy(self, source: str, target: str) -> None:
+        # A copy inside the storage is a save of the target: it fails the same way, half-done.
+        if self._should_fail("save", target, self.fail_saves):
+            data = Path(self.path(source)).read_bytes()
+            path = Path(self.path(target))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data[: len(data) // 2])
+            raise OSError(f"injected failure copying {source} to {target}")
+        super().copy(source, target)
+
     def delete(self, name: str) -> None:
         if self._should_fail("delete", name, self.fail_deletes):
             raise OSError(f"injected failure deleting {name}")

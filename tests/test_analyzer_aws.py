@@ -279,8 +279,9 @@ def test_png_over_5_mb_is_sent_as_a_smaller_jpeg(
 
 
 def test_image_too_big_at_any_quality_is_downscaled(
-    client: Any, stubber: Stubber, sent_params: list[dict[str, Any]]
+    client: Any, stubber: Stubber, sent_params: list[dict[str, Any]], settings: Any
 ) -> None:
+    settings.REKOGNITION_MAX_IMAGE_SIDE = 0  # every image whole: only the 5 MB limit shrinks it
     # 14.4 MP of noise stays above 5 MiB even as a quality-60 JPEG (about 6.8 MB).
     content = noise((4000, 3600), "RGB", "PNG", compress_level=0)
     stubber.add_response(
@@ -454,3 +455,51 @@ def test_connection_errors_are_transient(settings: Any, error: BotoCoreError) ->
         analyzer.analyze(source(image_bytes("JPEG")), min_confidence=40)
 
     assert caught.value.__cause__ is error
+
+
+def test_an_image_larger_than_needed_is_sent_as_one_downscaled_copy(
+    client: Any, stubber: Stubber, sent_params: list[dict[str, Any]], settings: Any
+) -> None:
+    settings.REKOGNITION_MAX_IMAGE_SIDE = 2048
+    buffer = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 120, 90)).save(buffer, "JPEG", quality=90)
+    stubber.add_response(
+        OPERATION,
+        EXPLICIT_RESPONSE,
+        expected_params={"Image": {"Bytes": ANY}, "MinConfidence": 40.0},
+    )
+    large = ImageSource(
+        key="quarantine/x.jpg",
+        content=buffer.getvalue(),
+        content_type="image/jpeg",
+        width=4000,
+        height=3000,
+    )
+
+    analysis = RekognitionAnalyzer(client=client).analyze(large, min_confidence=40)
+
+    with Image.open(io.BytesIO(sent_params[0]["Image"]["Bytes"])) as image:
+        assert (image.format, image.size) == ("JPEG", (2048, 1536))
+    assert analysis.extra["sent_as"] == "bytes-downscaled"
+
+
+def test_an_image_within_the_size_goes_whole_and_s3_objects_are_never_downscaled(
+    client: Any, stubber: Stubber, sent_params: list[dict[str, Any]], settings: Any
+) -> None:
+    settings.REKOGNITION_MAX_IMAGE_SIDE = 2048
+    content = image_bytes("JPEG", size=(2048, 1000))
+    for expected in (
+        {"Bytes": content},
+        {"S3Object": {"Bucket": "vakt-b", "Name": "quarantine/x.jpg"}},
+    ):
+        stubber.add_response(
+            OPERATION, EXPLICIT_RESPONSE, expected_params={"Image": expected, "MinConfidence": 40.0}
+        )
+    analyzer = RekognitionAnalyzer(client=client)
+
+    assert analyzer.analyze(source(content), min_confidence=40).extra["sent_as"] == "bytes"
+    big = image_bytes("JPEG", size=(4000, 3000))
+    in_s3 = ImageSource(
+        "quarantine/x.jpg", big, "image/jpeg", s3_bucket="vakt-b", width=4000, height=3000
+    )
+    assert analyzer.analyze(in_s3, min_confidence=40).extra["sent_as"] == "s3"

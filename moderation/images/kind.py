@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from moderation.images import services, tasks
+from moderation.images import hashbank, services, tasks
 from moderation.images.hashing import HashError
 from moderation.images.models import ImageUpload
 from moderation.images.selectors import image_hash_match_context, image_near_duplicates
@@ -85,7 +85,7 @@ class ImageKind(KindBase):
             reasons = decision.reasons if decision else []
             code = reasons[0].get("reason", "") if reasons else ""
             note = f": {decision.note}" if decision and decision.note else ""
-            services.hashbank_add_rejected(
+            hashbank.hashbank_add_rejected(
                 image=_image(item),
                 reason=f"rejected by a moderator ({code}){note}",
                 added_by=decision.actor if decision else None,
@@ -93,7 +93,7 @@ class ImageKind(KindBase):
 
     def on_undone(self, item: AnalysedItem) -> None:
         image = _image(item)
-        services.hashbank_remove_for_image(image=image)
+        hashbank.hashbank_remove_for_image(image=image)
         if image.file_key.startswith(f"{services.APPROVED_PREFIX}/"):
             services.image_file_move(image, approved=False)
 

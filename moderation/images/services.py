@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -13,34 +14,29 @@ from django.db import transaction
 
 from moderation.images.analyzers import get_image_analyzer
 from moderation.images.analyzers.base import ImageAnalysis, ImageSource, ModerationLabel
-from moderation.images.hashing import (
-    MIN_QUALITY,
-    HashError,
-    PerceptualHash,
-    hash_normalise,
-    hash_segments,
+from moderation.images.hashbank import (
+    hash_fields,
+    hashbank_on_machine_reject,
+    image_hash_reasons,
 )
-from moderation.images.models import SEGMENT_FIELDS, HashBankEntry, ImageUpload
-from moderation.images.processing import image_pdq, process_upload
-from moderation.images.selectors import hashbank_matches
+from moderation.images.models import ImageUpload
+from moderation.images.processing import process_upload
 from moderation.images.text import TextFindings, image_decide, image_text_findings
 from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import ItemStatus
+from moderation.kinds import kind_get
 from moderation.policy.engine import (
     REJECT,
-    REVIEW,
     Decision,
-    PolicySnapshot,
-    Reason,
     decide,
     decision_with,
 )
-from moderation.policy.models import HashMatchAction
-from moderation.policy.selectors import policy_current
+from moderation.policy.selectors import policy_snapshot
 from moderation.policy.taxonomy import IMAGE_TEXT_PREFIX
-from moderation.review.reasons import reason_text
-from project.errors import BadInput, Conflict
+from project.files import storage_copy
+
+logger = logging.getLogger(__name__)
 
 QUARANTINE = "quarantine"
 APPROVED_PREFIX = "images/approved"
@@ -107,18 +103,24 @@ def images_requeue_pending(*, limit: int = 500) -> int:
     return pipeline.items_requeue_pending(kind=ImageUpload.KIND, limit=limit)
 
 
+def _twin_sql(analyzer_name: str) -> tuple[str, list[object]]:
+    """The oldest decided image with the same bytes that `analyzer_name` analysed without error,
+    as a subquery of the claim's UPDATE (evaluated against the claimed row)."""
+    table = ImageUpload._meta.db_table
+    return (
+        f"SELECT t.id FROM {table} t WHERE t.sha256 = {table}.sha256 AND t.analyzer = %s"  # noqa: S608 - names from the models; values bound
+        f" AND t.error = '' AND t.id <> {table}.id AND t.status <> %s"
+        " ORDER BY t.created_at LIMIT 1",
+        [analyzer_name, ItemStatus.PENDING],
+    )
+
+
 def _analysis_reused(
-    image: ImageUpload, analyzer_name: str
+    twin_id: uuid.UUID | None,
 ) -> tuple[ImageAnalysis, TextFindings | None] | None:
     """The labels (and text, if read) of an identical image the same analyzer already saw: no
     second paid call."""
-    twin = (
-        ImageUpload.objects.filter(sha256=image.sha256, analyzer=analyzer_name, error="")
-        .exclude(id=image.id)
-        .exclude(status=ItemStatus.PENDING)
-        .order_by("created_at")
-        .first()
-    )
+    twin = ImageUpload.objects.filter(id=twin_id).first() if twin_id else None
     if twin is None:
         return None
     labels = [
@@ -146,8 +148,14 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
     """Analyse a pending image and let the policy decide. Idempotent: a decided image is left
     alone (but for finishing its file move). Raises one of `pipeline.TRANSIENT_ERRORS` when
     the work should be tried again later; every other failure sends the image to human
-    review. Never approves on an error."""
-    lease = pipeline.item_claim(ImageUpload, image_id)
+    review. Never approves on an error. Returns the decided image, or None if this call
+    decided nothing."""
+    analyzer = get_image_analyzer()
+    # One statement leases the image, finds an identical one already analysed, and names the
+    # current policy (cached by the process until a new version appears).
+    lease = pipeline.item_claim(
+        ImageUpload, image_id, returning={"twin_id": _twin_sql(analyzer.name)}
+    )
     if lease is None:
         # Decided already (a re-delivered or duplicate message), or another worker holds it.
         # If the decision's clean-up failed, this is its retry.
@@ -155,9 +163,8 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
         return None
     with pipeline.lease_released_on_error(lease):
         image = lease.item
-        analyzer = get_image_analyzer()
-        policy = policy_current()
-        hash_reasons = _hash_reasons(image, policy)
+        policy = policy_snapshot(policy_id=lease.policy_id)
+        hash_reasons = image_hash_reasons(image, policy)
         if any(reason.band == REJECT for reason in hash_reasons):
             # A known-bad image: rejected without a paid analysis, and not added to the bank
             # again (a chain of near matches would let the bank drift from what was judged).
@@ -167,7 +174,7 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
             )
 
         def analyse() -> tuple[ImageAnalysis, TextFindings]:
-            reused, text = _analysis_reused(image, analyzer.name) or (None, None)
+            reused, text = _analysis_reused(lease.extra["twin_id"]) or (None, None)
             if reused is not None and text is not None:
                 return reused, text
             with default_storage.open(image.file_key, "rb") as stored:
@@ -177,6 +184,8 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
                 content=content,
                 content_type=image.content_type,
                 s3_bucket=settings.AWS_STORAGE_BUCKET_NAME,
+                width=image.width,
+                height=image.height,
             )
             labels = reused or analyzer.analyze(source, min_confidence=policy.min_confidence)
             # The pixels may be harmless and the words not: the text is read as well.
@@ -184,11 +193,17 @@ def image_analyze(*, image_id: uuid.UUID) -> ImageUpload | None:
 
         analysed = pipeline.analyse_or_fail(lease, analyse)
         if analysed is None:
-            return None
+            return _image_failed(lease)
         analysis, text = analysed
         labels = (*analysis.labels, *text.labels)
         decision = decision_with(image_decide(labels, text.error, policy), hash_reasons)
         return _image_apply(lease, analysis, text, decision)
+
+
+def _image_failed(lease: pipeline.Lease[ImageUpload]) -> ImageUpload | None:
+    # analyse_or_fail sent the image to review; whether it won, the row says.
+    image = ImageUpload.objects.filter(id=lease.item.id).exclude(status=ItemStatus.PENDING)
+    return image.first()
 
 
 def image_analysis_gave_up(*, image_id: uuid.UUID, error: str) -> ImageUpload | None:
@@ -204,10 +219,12 @@ def _image_apply(
     decision: Decision,
 ) -> ImageUpload | None:
     image = lease.item
+    quarantined = image.file_key
     file_key = image.file_key
     if decision.outcome == ItemStatus.APPROVED:
         # Copy first, switch the row, then delete the quarantined copy: a failure anywhere
-        # leaves the row pointing at a whole file, and the retry reuses the copy.
+        # leaves the row pointing at a whole file, and the retry reuses the copy. Where the
+        # storage allows, the "copy" is a hard link or a server-side copy: a move in two steps.
         file_key = image_file_copy(image, image_file_key(image, approved=True))
     reused = analysis.extra.get("reused_from")
     decided = pipeline.item_decide(
@@ -225,12 +242,31 @@ def _image_apply(
             "error": "",
         },
         note=f"labels reused from image {reused}" if reused else "",
-        then=lambda item: _bank_on_machine_reject(item, decision),
+        then=lambda item: hashbank_on_machine_reject(item, decision),
     )
-    # Whoever decided, the copy the row does not point at goes (a lost race leaves the file
-    # move to the winner; tidying is a no-op while the image is still pending).
-    image_files_tidy(image_id=image.id)
+    if decided is None:
+        # Lost the race: the copy the row does not point at goes (tidying leaves a pending
+        # image alone, so the winner's move is never undercut).
+        image_files_tidy(image_id=image.id)
+    elif file_key != quarantined:
+        # Approved by the machine: nobody else moves this file any more (a moderator acts only
+        # on items in review), so the quarantined name goes without locking the row.
+        _quarantined_copy_delete(image, quarantined)
+    elif image.attempts > 1:
+        # An earlier attempt may have left an approved copy behind before it failed.
+        image_files_tidy(image_id=image.id)
     return decided
+
+
+def _quarantined_copy_delete(image: ImageUpload, key: str) -> None:
+    try:
+        default_storage.delete(key)
+    except Exception:
+        logger.warning("could not delete %s; a task will retry", key)
+        try:
+            kind_get(image.KIND).discard_stale_copy_later(image.id, key)
+        except Exception:
+            logger.exception("could not queue the deletion of %s", key)
 
 
 def image_file_key(image: ImageUpload, *, approved: bool) -> str:
@@ -242,8 +278,26 @@ def image_file_key(image: ImageUpload, *, approved: bool) -> str:
 
 def image_file_copy(image: ImageUpload, target: str) -> str:
     """Copy the image's file to `target` and return it. A whole copy left there by an earlier
-    attempt is reused, a partial one replaced. Raises StorageError, to be retried."""
+    attempt is reused, a partial one replaced. Raises StorageError, to be retried.
+
+    Local storage links the file under its new name and S3 copies it on the server, so no
+    byte passes through this process; other storages stream it."""
     try:
+        try:
+            if storage_copy(default_storage, image.file_key, target):
+                return target
+        except FileExistsError:
+            if default_storage.size(target) == image.size_bytes:
+                return target
+            default_storage.delete(target)
+            if storage_copy(default_storage, image.file_key, target):
+                return target
+        except FileNotFoundError:
+            # Moved already: by another worker that won (a late, woken one is here) or by an
+            # earlier attempt of this one. A whole copy at the target is the file.
+            if default_storage.exists(target) and default_storage.size(target) == image.size_bytes:
+                return target
+            raise
         if default_storage.exists(target):
             if default_storage.size(target) == image.size_bytes:
                 return target
@@ -299,159 +353,3 @@ def image_file_move(image: ImageUpload, *, approved: bool) -> None:
 
 
 # --- Perceptual hash and the hash bank --------------------------------------------------------
-
-
-def hash_fields(pdq: PerceptualHash | None) -> dict[str, object]:
-    """The model fields (HashSegments) that store a hash, or clear it."""
-    segments = pdq.segments() if pdq else (None,) * len(SEGMENT_FIELDS)
-    return {
-        "pdq_hash": pdq.hex if pdq else "",
-        "pdq_quality": pdq.quality if pdq else None,
-        **dict(zip(SEGMENT_FIELDS, segments, strict=True)),
-    }
-
-
-def _image_hash_ensure(image: ImageUpload) -> None:
-    """Images stored before hashes were computed at upload get theirs from the stored file."""
-    if image.pdq_hash or image.hash_error or not image.file_key:
-        return
-    from PIL import Image
-
-    with default_storage.open(image.file_key, "rb") as stored:
-        try:
-            with Image.open(stored) as opened:
-                opened.load()
-                pdq, error = image_pdq(opened)
-        except Exception as exc:  # a file we stored ourselves: anything here is a failure
-            pdq, error = None, f"{type(exc).__name__}: {exc}"
-    fields = {"hash_error": error, **hash_fields(pdq)}
-    ImageUpload.objects.filter(id=image.id).update(**fields)
-    for name, value in fields.items():
-        setattr(image, name, value)
-
-
-def _hash_reasons(image: ImageUpload, policy: PolicySnapshot) -> list[Reason]:
-    """What the hash bank says about an image under the policy: nothing, a match (reject or
-    review, as the policy says), or a failure, which sends the image to review. Database
-    errors propagate, for the task to retry."""
-    if policy.hash_match_action == HashMatchAction.OFF:
-        return []
-    try:
-        _image_hash_ensure(image)
-        if image.hash_error:
-            raise HashError(image.hash_error)
-        if (image.pdq_quality or 0) < MIN_QUALITY:
-            # Flat or nearly blank images all hash alike: PDQ's quality says not to match.
-            return []
-        matches = hashbank_matches(
-            pdq_hash=hash_normalise(image.pdq_hash), max_distance=policy.hash_match_distance
-        )
-    except pipeline.TRANSIENT_ERRORS:
-        raise
-    except Exception as exc:
-        error = str(exc) if isinstance(exc, HashError) else f"{type(exc).__name__}: {exc}"
-        detail = f"perceptual hash failed: {error}"
-        return [
-            Reason(
-                "hash_error", None, REVIEW, None, detail=detail, code="hash_failed",
-                params={"error": error},
-            )
-        ]  # fmt: skip
-    if not matches:
-        return []
-    nearest = matches[0]
-    source = (
-        HashBankEntry.objects.filter(id=nearest.id).values_list("source_item_id", flat=True).first()
-    )
-    band = REJECT if policy.hash_match_action == HashMatchAction.REJECT else REVIEW
-    shown = str(source) if source else f"#{nearest.id}"
-    return [
-        Reason(
-            "hash_match",
-            None,
-            band,
-            None,
-            detail=f"matches rejected image {shown} ({nearest.distance} of 256 bits differ)",
-            code="hash_match",
-            params={
-                "image": shown,
-                "source_image": str(source) if source else None,
-                "entry": nearest.id,
-                "distance": nearest.distance,
-                "max_distance": policy.hash_match_distance,
-                "matches": len(matches),
-            },
-        )
-    ]
-
-
-def hashbank_entry_add(
-    *,
-    pdq_hash: str,
-    reason: str,
-    quality: int | None = None,
-    source_item: ImageUpload | None = None,
-    note: str = "",
-    added_by: User | None = None,
-) -> HashBankEntry:
-    """Put a hash in the bank. Raises BadInput for a malformed hash, Conflict when the source
-    image already has an entry."""
-    try:
-        normalised = hash_normalise(pdq_hash)
-    except HashError as exc:
-        raise BadInput(str(exc), field="pdq_hash") from exc
-    if source_item is not None and HashBankEntry.objects.filter(source_item=source_item).exists():
-        raise Conflict(f"image {source_item.id} is in the hash bank already")
-    segments = dict(zip(SEGMENT_FIELDS, hash_segments(normalised), strict=True))
-    return HashBankEntry.objects.create(
-        pdq_hash=normalised,
-        pdq_quality=quality,
-        source_item=source_item,
-        reason=reason,
-        note=note,
-        added_by=added_by,
-        **segments,
-    )
-
-
-def hashbank_entry_annotate(*, entry: HashBankEntry, note: str) -> HashBankEntry:
-    entry.note = note
-    entry.save(update_fields=["note", "updated_at"])
-    return entry
-
-
-def hashbank_entry_remove(*, entry: HashBankEntry) -> None:
-    entry.delete()
-
-
-def hashbank_add_rejected(
-    *, image: ImageUpload, reason: str, added_by: User | None = None
-) -> HashBankEntry | None:
-    """A rejected image enters the bank, unless its hash is missing or too flat to match, or
-    it is there already. Returns the new entry, if any."""
-    if not image.pdq_hash or (image.pdq_quality or 0) < MIN_QUALITY:
-        return None
-    if HashBankEntry.objects.filter(source_item=image).exists():
-        return None
-    return hashbank_entry_add(
-        pdq_hash=image.pdq_hash,
-        quality=image.pdq_quality,
-        source_item=image,
-        reason=reason[:2000],
-        added_by=added_by,
-    )
-
-
-def hashbank_remove_for_image(*, image: ImageUpload) -> int:
-    """Its rejection undone, an image leaves the bank."""
-    deleted, _ = HashBankEntry.objects.filter(source_item=image).delete()
-    return deleted
-
-
-def _bank_on_machine_reject(image: ImageUpload, decision: Decision) -> dict[str, object]:
-    # Inside the deciding transaction: the rejection and its bank entry are one change.
-    matched = any(reason.code == "hash_match" for reason in decision.reasons)
-    if decision.outcome == ItemStatus.REJECTED and not matched:
-        words = "; ".join(reason_text(reason.as_dict()) for reason in decision.reasons)
-        hashbank_add_rejected(image=image, reason=f"rejected by the policy: {words}")
-    return {}

@@ -12,6 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from django.conf import settings
 
+from moderation.items.aws_rate import limiter_install
 from moderation.items.errors import AnalyzerError, TransientAnalyzerError
 
 # Codes that say "not now" rather than "never": the task retries these with backoff.
@@ -28,7 +29,8 @@ TRANSIENT_ERROR_CODES = frozenset(
 
 
 def aws_client(service: str) -> Any:
-    return boto3.client(  # type: ignore[call-overload]  # stubs want a literal service name
+    """A client whose calls keep to the operations' shared rate limits (aws_rate.py)."""
+    client = boto3.client(  # type: ignore[call-overload]  # stubs want a literal service name
         service,
         region_name=settings.AWS_REGION,
         endpoint_url=settings.AWS_ENDPOINT_URL,
@@ -40,6 +42,7 @@ def aws_client(service: str) -> Any:
             retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
         ),
     )
+    return limiter_install(client)
 
 
 def is_transient(code: str, status: int) -> bool:

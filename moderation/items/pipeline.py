@@ -6,27 +6,29 @@ second worker or the re-queue job can never decide an item twice.
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
-from moderation.items import liveness
+from moderation.items import liveness, sql
 from moderation.items.errors import AnalyzerError, StorageError, TransientAnalyzerError
 from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import kind_get
 from moderation.policy.engine import REVIEW
+from moderation.policy.models import Policy
 from moderation.review.grouping import item_group_key
-from moderation.review.models import ReviewItem
+from moderation.review.models import ReviewItem, ReviewQueueCount
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,18 @@ TRANSIENT_ERRORS = (TransientAnalyzerError, StorageError, *DATABASE_ERRORS)
 class Lease(Generic[Item]):
     item: Item
     token: uuid.UUID
+    # The newest policy's id as the claim saw it (a cache key: moderation/policy/selectors.py),
+    # and the values of the claim's `returning` expressions, by name.
+    policy_id: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# The claim reads the current policy's id in the same statement, so a worker that caches the
+# policy learns of a new version without a query of its own.
+_POLICY_ID_SQL = (
+    f"SELECT p.id FROM {Policy._meta.db_table} p ORDER BY p.version DESC LIMIT 1",  # noqa: S608 - names from the models; values bound
+    (),
+)
 
 
 def _lease_free(now: Any) -> Q:
@@ -53,8 +67,16 @@ def _lease_free(now: Any) -> Q:
     return Q(analysis_token__isnull=True) | Q(analysis_holder="", analysis_started_at__lt=expired)
 
 
-def item_claim(model: type[Item], item_id: uuid.UUID) -> Lease[Item] | None:
-    """Take a pending item for analysis, unless it is decided or another worker's lease is live."""
+def item_claim(
+    model: type[Item],
+    item_id: uuid.UUID,
+    *,
+    returning: Mapping[str, tuple[str, Sequence[Any]]] | None = None,
+) -> Lease[Item] | None:
+    """Take a pending item for analysis, unless it is decided or another worker's lease is live.
+
+    One statement when the item is free: the UPDATE returns the row, the current policy's id
+    and the kind's `returning` expressions (SQL evaluated against the claimed row)."""
     now = timezone.now()
     token = uuid.uuid4()
     pending = model._default_manager.filter(id=item_id, status=ItemStatus.PENDING)
@@ -64,18 +86,20 @@ def item_claim(model: type[Item], item_id: uuid.UUID) -> Lease[Item] | None:
         "analysis_started_at": now,
         "attempts": F("attempts") + 1,
     }
-    claimed = pending.filter(_lease_free(now)).update(**take)
-    if not claimed:
+    extra = {"vakt_policy_id": _POLICY_ID_SQL, **(returning or {})}
+    item = sql.update_returning(pending.filter(_lease_free(now)), take, extra=extra)
+    if item is None:
         # Held by a process that is gone (e.g. a message handed back after its pool process
         # was killed): take it over now rather than wait for the beat job.
         held = pending.filter(analysis_token__isnull=False).exclude(analysis_holder="")
         lease = held.values_list("analysis_token", "analysis_holder").first()
         if lease is None or liveness.holder_alive(lease[1]):
             return None
-        claimed = pending.filter(analysis_token=lease[0]).update(**take)
-        if not claimed:
+        item = sql.update_returning(pending.filter(analysis_token=lease[0]), take, extra=extra)
+        if item is None:
             return None
-    return Lease(item=model._default_manager.get(id=item_id), token=token)
+    values = {name: item.__dict__.pop(name) for name in extra}
+    return Lease(item=item, token=token, policy_id=values.pop("vakt_policy_id"), extra=values)
 
 
 def item_release(lease: Lease[Any]) -> None:
@@ -167,37 +191,63 @@ def item_decide(
     mine = type(item)._default_manager.filter(
         id=item.id, status=ItemStatus.PENDING, analysis_token=lease.token
     )
-    with transaction.atomic():
-        updated = mine.update(
-            status=outcome,
-            reasons=list(reasons),
-            policy_version=policy_version,
-            decided_by=DecidedBy.MACHINE if final else "",
-            decided_at=now if final else None,
-            analysis_token=None,
-            analysis_holder="",
-            updated_at=now,
-            **(fields or {}),
-        )
-        if not updated:
+    values: dict[str, object] = {
+        "status": outcome,
+        "reasons": list(reasons),
+        "policy_version": policy_version,
+        "decided_by": DecidedBy.MACHINE if final else "",
+        "decided_at": now if final else None,
+        "analysis_token": None,
+        "analysis_holder": "",
+        "updated_at": now,
+        **(fields or {}),
+    }
+    # The audit row (and a review entry, with its queue counter) are written by the decision's
+    # own statement: all or nothing, and one round trip.
+    record = _audit_row(item, to_status=outcome, reasons=reasons, policy_version=policy_version)
+    record.note = note
+    rows: list[Model | tuple[Model, str]] = [record]
+    if not final:
+        rows.extend(_review_rows(item, reasons))
+    if then is None:
+        if not sql.update_then_insert(mine, values, rows):
             return None
-        if not final:
-            top = reasons[0] if reasons else {}
-            confidence = top.get("confidence")
-            ReviewItem.objects.create(
-                kind=item.KIND,
-                reason="error" if "error" in top else str(top.get("label", "")),
-                priority=confidence if isinstance(confidence, int | float) else 0,
-                item_id=item.id,
-                group_key=item_group_key(item),
-            )
-        audit(item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note)
-        decided = type(item)._default_manager.get(id=item.id)
-        if then is not None and (more := then(decided)):
+        return _set(copy.copy(item), values)
+    with transaction.atomic():
+        if not sql.update_then_insert(mine, values, rows):
+            return None
+        decided = _set(copy.copy(item), values)
+        if more := then(decided):
             type(item)._default_manager.filter(id=item.id).update(**more)
-            for name, value in more.items():
-                setattr(decided, name, value)
+            _set(decided, more)
     return decided
+
+
+def _review_rows(
+    item: AnalysedItem, reasons: Sequence[Mapping[str, object]]
+) -> list[tuple[Model, str]]:
+    """The queue entry for an item sent to review, and the bump of its queue counter that the
+    entry's post_save would make (moderation/apps.py; these rows are inserted without one)."""
+    top = reasons[0] if reasons else {}
+    confidence = top.get("confidence")
+    entry = ReviewItem(
+        kind=item.KIND,
+        reason="error" if "error" in top else str(top.get("label", "")),
+        priority=confidence if isinstance(confidence, int | float) else 0,
+        item_id=item.id,
+        group_key=item_group_key(item),
+    )
+    table = ReviewQueueCount._meta.db_table
+    counter = ReviewQueueCount(kind=entry.kind, reason=entry.reason, open=1)
+    bump = f'ON CONFLICT (kind, reason) DO UPDATE SET "open" = {table}."open" + 1'
+    return [(entry, ""), (counter, bump)]
+
+
+def _set(item: Item, values: Mapping[str, object]) -> Item:
+    # What the UPDATE wrote, so the returned item matches the row without reading it back.
+    for name, value in values.items():
+        setattr(item, name, value)
+    return item
 
 
 Result = TypeVar("Result")
@@ -244,7 +294,31 @@ def audit(
     note: str = "",
 ) -> AuditEvent:
     """Record a change of state (or, with from_status == to_status, an action on the item)."""
-    return AuditEvent.objects.create(
+    record = _audit_row(
+        item,
+        to_status=to_status,
+        reasons=reasons,
+        policy_version=policy_version,
+        from_status=from_status,
+        actor=actor,
+        action=action,
+    )
+    record.note = note
+    record.save()
+    return record
+
+
+def _audit_row(
+    item: AnalysedItem,
+    *,
+    to_status: str,
+    reasons: Sequence[Mapping[str, object]],
+    policy_version: int | None,
+    from_status: str = ItemStatus.PENDING,
+    actor: Any = None,
+    action: str = "analysis",
+) -> AuditEvent:
+    return AuditEvent(
         item_kind=item.KIND,
         item_id=item.id,
         actor=actor,
@@ -254,7 +328,6 @@ def audit(
         to_status=to_status,
         reasons=list(reasons),
         policy_version=policy_version,
-        note=note,
     )
 
 

@@ -29,7 +29,7 @@ def run_analysis(
     """Analyse; retry with backoff on transient errors (a throttled or unreachable analyzer, a
     dropped database connection, a storage hiccup) only; then hand the item to a person."""
     try:
-        analyze(uuid.UUID(item_id))
+        decided = analyze(uuid.UUID(item_id))
     except pipeline.TRANSIENT_ERRORS as exc:
         if task.request.retries >= settings.ANALYSIS_MAX_RETRIES:
             give_up(
@@ -40,7 +40,10 @@ def run_analysis(
         raise task.retry(exc=exc, countdown=backoff_seconds(task.request.retries)) from exc
     # A lease without heartbeat (taken outside a worker) still holds the item: try again when it
     # runs out rather than drop the message. A worker's lease needs no wait: the claim took it
-    # over if its holder is dead, and the liveness job will if it dies later.
+    # over if its holder is dead, and the liveness job will if it dies later. An item this
+    # call decided needs no look at all.
+    if decided is not None:
+        return
     wait = pipeline.item_lease_wait(model, uuid.UUID(item_id))
     if wait is not None:
         raise task.retry(countdown=wait + 1)

@@ -8,13 +8,39 @@ from dataclasses import dataclass
 from moderation.policy.engine import Band, PolicySnapshot
 from moderation.policy.models import Policy
 
+# Snapshots by policy id, for the life of the process. A version is never edited (a change
+# is a new row with new bands, written in one transaction), so a cached id is never stale; the
+# caller learns the newest id in a query it makes anyway (pipeline.item_claim) or in one
+# small one (policy_current).
+_snapshots: dict[int, PolicySnapshot] = {}
+_SNAPSHOTS_KEPT = 8
+
 
 def policy_current() -> PolicySnapshot:
-    policy = Policy.objects.prefetch_related("bands").order_by("-version").first()
-    if policy is None:
+    policy_id = Policy.objects.order_by("-version").values_list("id", flat=True).first()
+    return policy_snapshot(policy_id=policy_id)
+
+
+def policy_snapshot(*, policy_id: int | None) -> PolicySnapshot:
+    """The policy version with this id as the engine takes it: from the process's cache, or
+    two queries the first time."""
+    if policy_id is None:
         # The seed migration creates version 1; reaching here means the database was emptied.
         raise Policy.DoesNotExist("no moderation policy: run `manage.py migrate`")
-    return _snapshot(policy)
+    if (cached := _snapshots.get(policy_id)) is not None:
+        return cached
+    policy = Policy.objects.prefetch_related("bands").filter(id=policy_id).first()
+    if policy is None:
+        raise Policy.DoesNotExist(f"policy {policy_id} is gone")
+    if len(_snapshots) >= _SNAPSHOTS_KEPT:
+        _snapshots.clear()
+    _snapshots[policy_id] = snapshot = _snapshot(policy)
+    return snapshot
+
+
+def policy_cache_clear() -> None:
+    """Forget the cached snapshots (tests that edit a version's rows in place)."""
+    _snapshots.clear()
 
 
 def policy_versions(versions: Iterable[int]) -> dict[int, PolicySnapshot]:

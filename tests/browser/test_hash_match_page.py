@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from moderation.images import services
+from moderation.images import hashbank, services
 from moderation.images.models import HashBankEntry
 from moderation.models import ItemStatus, Policy, ReviewItem
 from moderation.policy.models import HashMatchAction
@@ -30,7 +30,7 @@ def filters(page: Page) -> list[str]:
 def test_moderator_sees_both_images_side_by_side_blurred(signed_in_page: SignIn) -> None:
     source = services.image_upload_create(owner=make_user(), upload=upload_file(encoded(photo(21))))
     source.refresh_from_db()
-    services.hashbank_entry_add(
+    hashbank.hashbank_entry_add(
         pdq_hash=source.pdq_hash, reason="rejected: violence", note="case 12", source_item=source
     )
     Policy.objects.update(hash_match_action=HashMatchAction.REVIEW)

@@ -73,13 +73,43 @@ class RekognitionAnalyzer:
 def _image_param(source: ImageSource) -> tuple[dict[str, Any], str]:
     """The `Image` parameter, and how the image was sent (for the record)."""
     if source.s3_bucket and len(source.content) <= MAX_S3_OBJECT_BYTES:
-        # Rekognition reads the object itself: no upload of the bytes from here.
+        # Rekognition reads the object itself: no upload of the bytes from here, and no
+        # decoding here either, whatever its size (docs/decisions.md).
         return {"S3Object": {"Bucket": source.s3_bucket, "Name": source.key}}, "s3"
     content = source.content
+    largest = settings.REKOGNITION_MAX_IMAGE_SIDE
+    if largest and _longer_side(source) > largest:
+        # More pixels than the service needs: one smaller copy, decoded at a fraction of the
+        # size where the format allows, resized once and encoded once, well within the limit.
+        return {"Bytes": _downscaled(content, largest)}, "bytes-downscaled"
     # Sniffed rather than trusting content_type: Rekognition decodes the bytes, not the label.
     if len(content) <= MAX_IMAGE_BYTES and content.startswith((_JPEG_MAGIC, _PNG_MAGIC)):
         return {"Bytes": content}, "bytes"
     return {"Bytes": _reencode(content)}, "bytes-reencoded"
+
+
+def _longer_side(source: ImageSource) -> int:
+    if source.width and source.height:  # as the upload recorded them
+        return max(source.width, source.height)
+    try:
+        with Image.open(io.BytesIO(source.content)) as image:  # the header only
+            return max(image.size)
+    except (OSError, Image.DecompressionBombError):
+        return 0  # undecodable: the paths below say so
+
+
+def _downscaled(content: bytes, largest: int) -> bytes:
+    try:
+        with Image.open(io.BytesIO(content)) as original:
+            original.draft("RGB", (largest, largest))  # JPEG: decode at 1/2, 1/4 or 1/8
+            image = original.convert("RGB")
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise AnalyzerError(f"Cannot downscale the image for Rekognition: {exc}") from exc
+    image.thumbnail((largest, largest), Image.Resampling.LANCZOS)
+    data = _jpeg(image, _JPEG_QUALITIES[0])
+    # 8-bit RGB at REKOGNITION_MAX_IMAGE_SIDE's default fits at this quality even as noise;
+    # a larger setting may not.
+    return data if len(data) <= MAX_IMAGE_BYTES else _reencode(data)
 
 
 def _reencode(content: bytes) -> bytes:

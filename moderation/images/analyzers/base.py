@@ -34,6 +34,8 @@ class ImageSource:
     content: bytes  # the stored (re-encoded) bytes
     content_type: str  # "image/jpeg" or "image/png"
     s3_bucket: str | None = None  # set when `key` lives in S3: the service can read it there
+    width: int = 0  # the stored image's size as the upload recorded it; 0 when not known
+    height: int = 0
 
 
 class ImageAnalyzer(Protocol):
