@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from django.db import connections, models
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.sql import UpdateQuery
 
 M = TypeVar("M", bound=models.Model)
@@ -52,13 +53,17 @@ def update_returning(
 
 def insert_values(obj: models.Model, using: str) -> tuple[list[str], list[str], list[Any]]:
     """The columns, typed placeholders and parameters that would insert `obj` (defaults and
-    auto_now_add applied, an auto-increment key left to the database)."""
+    auto_now_add applied; an auto-increment key and unset database defaults left to the
+    database)."""
     connection = connections[using]
     columns, placeholders, params = [], [], []
     for field in obj._meta.local_concrete_fields:
         if isinstance(field, models.AutoField | models.BigAutoField | models.SmallAutoField):
             continue
-        value = field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection)
+        raw = field.pre_save(obj, add=True)
+        if isinstance(raw, DatabaseDefault):
+            continue  # a db_default the instance left unset: the database fills the column
+        value = field.get_db_prep_save(raw, connection=connection)
         columns.append(_quote(field.attname if field.column is None else field.column, using))
         placeholders.append(f"%s::{field.cast_db_type(connection)}")
         params.append(value)
