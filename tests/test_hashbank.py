@@ -30,6 +30,7 @@ from moderation.images.processing import process_upload
 from moderation.images.selectors import hash_matches, hashbank_matches, image_near_duplicates
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, Policy, ReviewItem
 from moderation.policy.models import HashMatchAction
+from moderation.policy.selectors import policy_cache_clear
 from moderation.review import services as reviews
 from moderation.review.reasons import reason_text
 from moderation.review.undo import review_undo
@@ -88,7 +89,9 @@ def analysed(content: bytes) -> ImageUpload:
 
 
 def set_policy(**fields: Any) -> None:
+    # Changed in place (the editor would publish a new version): the worker's cache must forget.
     Policy.objects.filter(version=Policy.objects.latest("version").version).update(**fields)
+    policy_cache_clear()
 
 
 # --- Hashing and the index, without the database ---------------------------------------------

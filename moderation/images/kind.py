@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
@@ -11,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moderation.images import hashbank, services, tasks
-from moderation.images.hashing import HashError
+from moderation.images.hashing import MIN_QUALITY, HashError
 from moderation.images.models import ImageUpload
 from moderation.images.selectors import image_hash_match_context, image_near_duplicates
 from moderation.images.text import image_decide, stored_text_error
@@ -113,11 +114,12 @@ class ImageKind(KindBase):
         # policy's match distance) lends its group, so the two are decided together; else the
         # same stored bytes group.
         image = _image(item)
-        distance = policy_current().hash_match_distance
-        try:
-            near_images = image_near_duplicates(item=image, max_distance=distance, limit=1)
-        except (HashError, ValueError):
-            near_images = []  # a malformed stored hash groups by content alone
+        near_images: list[tuple[ImageUpload, int]] = []
+        if image.pdq_hash and (image.pdq_quality or 0) >= MIN_QUALITY:
+            distance = policy_current().hash_match_distance
+            # A malformed stored hash groups by content alone.
+            with contextlib.suppress(HashError, ValueError):
+                near_images = image_near_duplicates(item=image, max_distance=distance, limit=1)
         for near, _distance in near_images:
             key = (
                 ReviewItem.objects.filter(kind=self.name, item_id=near.id, resolved_at__isnull=True)

@@ -242,7 +242,12 @@ def _image_apply(
             "error": "",
         },
         note=f"labels reused from image {reused}" if reused else "",
-        then=lambda item: hashbank_on_machine_reject(item, decision),
+        # Only a rejection banks the image: other outcomes keep the decision one statement.
+        then=(
+            (lambda item: hashbank_on_machine_reject(item, decision))
+            if decision.outcome == ItemStatus.REJECTED
+            else None
+        ),
     )
     if decided is None:
         # Lost the race: the copy the row does not point at goes (tidying leaves a pending
