@@ -39,6 +39,8 @@ install_dependencies() {
     say "Creating the virtualenv in .venv"
     "$(find_python)" -m venv "$VENV" || die "could not create .venv (Debian/Ubuntu: apt-get install python3-venv)"
   fi
+  # pdqhash (the hash bank's perceptual hash) is published as source only: pip compiles it.
+  command -v g++ >/dev/null 2>&1 || die "installing the dependencies needs a C++ compiler for pdqhash: sudo apt-get install g++"
   say "Installing dependencies (pinned in constraints.txt; the first time takes a few minutes)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   # One line per package, so a long first install shows it is moving.
