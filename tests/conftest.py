@@ -51,6 +51,20 @@ def _private_media(settings: Any, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _decision_mail_at_commit() -> Iterator[None]:
+    """A moderator's decision is e-mailed by a job queued for when its undo window closes
+    (moderation/review/notify.py); the suite sends it at commit instead, as if the window had
+    passed. tests/test_undo_decision.py checks the real timing."""
+    from moderation.review.notify import decision_notify_standing
+
+    def now(*, event_id: int) -> None:
+        decision_notify_standing(event_id=event_id)
+
+    with mock.patch("moderation.review.services.decision_notify_later", side_effect=now):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _policy_read_afresh() -> None:
     """Workers cache policy versions by id (moderation/policy/selectors.py); tests that edit a
     version's rows in place, which the product never does, start from an empty cache."""

@@ -1,20 +1,25 @@
 """Undo of a single decision, within REVIEW_UNDO_SECONDS, on the web and the API: the item is
-back in the queue, its file back in quarantine, its filed document gone; the e-mail sent at the
-decision stays sent, as for bulk undo."""
+back in the queue, its file back in quarantine, its filed document gone, and the submitter's
+e-mail, queued for when the window closes, is never sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
 
 from feedback.models import Feedback
 from moderation.models import AuditEvent, ImageUpload, ItemStatus, ReviewItem
+from moderation.review import notify
 from moderation.review import services as reviews
-from tests.factories import make_moderator, signed_in
+from moderation.review.tasks import notify_decision
+from moderation.review.undo import review_undo
+from tests.factories import make_moderator, make_user, signed_in
 from tests.test_reviews import queued_feedback, queued_image
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +29,81 @@ Capture = Callable[..., Any]
 @pytest.fixture(autouse=True)
 def _offline(offline_review: None) -> None:
     """No broker, and every image lands in the review band (tests/conftest.py)."""
+
+
+@pytest.fixture
+def mail_later() -> Iterator[mock.MagicMock]:
+    """The decision's e-mail as the product queues it: a job for when the undo window closes
+    (captured here, run by the test), not the suite's send-at-commit."""
+    with (
+        mock.patch(
+            "moderation.review.services.decision_notify_later", notify.decision_notify_later
+        ),
+        mock.patch.object(notify.current_app, "send_task") as send_task,
+    ):
+        yield send_task
+
+
+def queued_event(send_task: mock.MagicMock) -> int:
+    (name,), options = send_task.call_args
+    assert name == notify.NOTIFY_TASK
+    assert options["countdown"] == settings.REVIEW_UNDO_SECONDS
+    (event_id,) = options["args"]
+    return int(event_id)
+
+
+def test_the_email_waits_for_the_undo_window_and_an_undo_cancels_it(
+    mail_later: mock.MagicMock, django_capture_on_commit_callbacks: Capture
+) -> None:
+    entry = queued_image()
+    moderator = make_moderator()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_decide(
+            review_id=entry.id, moderator=moderator, decision="approve", reason="ok"
+        )
+    assert mail.outbox == []  # nothing yet: the moderator may still undo
+    event_id = queued_event(mail_later)
+
+    review_undo(review_id=entry.id, moderator=moderator)
+
+    assert notify_decision(event_id) is False
+    assert mail.outbox == []
+
+
+def test_a_decision_that_stands_is_sent_when_the_window_closes(
+    mail_later: mock.MagicMock, django_capture_on_commit_callbacks: Capture
+) -> None:
+    entry = queued_image(owner=make_user(email="owner@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_decide(
+            review_id=entry.id, moderator=make_moderator(), decision="reject", reason="violence"
+        )
+    assert notify_decision(queued_event(mail_later)) is True
+    [email] = mail.outbox
+    assert email.to == ["owner@example.com"] and "not accepted" in email.subject
+
+
+def test_after_an_undo_only_the_new_decision_is_sent(
+    mail_later: mock.MagicMock, django_capture_on_commit_callbacks: Capture
+) -> None:
+    entry = queued_image(owner=make_user(email="owner@example.com"))
+    moderator = make_moderator()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_decide(
+            review_id=entry.id, moderator=moderator, decision="approve", reason="ok"
+        )
+    first = queued_event(mail_later)
+    review_undo(review_id=entry.id, moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_decide(
+            review_id=entry.id, moderator=moderator, decision="reject", reason="violence"
+        )
+    second = queued_event(mail_later)
+
+    assert notify_decision(first) is False  # the approval was undone
+    assert notify_decision(second) is True
+    [email] = mail.outbox
+    assert "not accepted" in email.subject
 
 
 def test_approve_then_undo_on_the_web_puts_the_item_and_its_file_back(
@@ -56,7 +136,7 @@ def test_approve_then_undo_on_the_web_puts_the_item_and_its_file_back(
     assert entry.resolved_at is None
     assert entry.claimed_by == moderator  # the item page it lands on holds it again
     assert AuditEvent.objects.filter(item_id=image.id, action="undo").count() == 1
-    assert len(mail.outbox) == sent  # nothing more is sent; the decision's e-mail stays sent
+    assert len(mail.outbox) == sent  # nothing more is sent by the undo itself
     assert f'action="/review/{entry.id}/undo/"' not in client.get("/review/").content.decode()
 
 

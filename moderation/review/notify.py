@@ -4,16 +4,58 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
+from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext
 
 from moderation.i18n import language_for_user
-from moderation.items.models import AnalysedItem, ItemStatus
+from moderation.items.models import AnalysedItem, AuditEvent, ItemStatus
 from moderation.kinds import kind_get
 from moderation.review.reasons import review_reason_name
 
 logger = logging.getLogger(__name__)
+
+
+# The job that sends a decision's e-mail when its undo window closes (moderation/review/tasks.py).
+NOTIFY_TASK = "review.notify_decision"
+
+
+def decision_notify_later(*, event_id: int) -> None:
+    """Queue the decision's e-mail for when REVIEW_UNDO_SECONDS have passed (at once without an
+    undo window). A broker that does not answer loses the e-mail, never the decision."""
+    delay = settings.REVIEW_UNDO_SECONDS
+    if delay <= 0:
+        decision_notify_standing(event_id=event_id)
+        return
+    try:
+        current_app.send_task(NOTIFY_TASK, args=[event_id], countdown=delay)
+    except Exception:
+        logger.exception("could not queue the e-mail of decision %s", event_id)
+
+
+def decision_notify_standing(*, event_id: int) -> bool:
+    """Send a moderator's decision to the submitter once its undo window has closed, if it still
+    stands: the item's latest decision is this one and the item is still in its state (an undo
+    puts it back in review; a new decision after an undo sends its own e-mail). Returns whether
+    it was sent."""
+    event = AuditEvent.objects.filter(id=event_id, action="decision").first()
+    if event is None or event.item_id is None:
+        return False
+    latest = (
+        AuditEvent.objects.filter(item_kind=event.item_kind, item_id=event.item_id)
+        .filter(action="decision")
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    item = kind_get(event.item_kind).model._default_manager.filter(id=event.item_id).first()
+    if latest != event.id or item is None or item.status != event.to_status:
+        return False
+    first = event.reasons[0] if event.reasons and isinstance(event.reasons[0], dict) else {}
+    decision_notify(item, event.to_status, str(first.get("reason", "")), event.note)
+    return True
 
 
 def decision_notify(item: AnalysedItem, outcome: str, reason: str, note: str) -> None:

@@ -26,7 +26,7 @@ from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
 from moderation.review.decision_reasons import reason_check
 from moderation.review.models import ModeratorPreference, ReviewItem, ReviewSkip
-from moderation.review.notify import decision_notify
+from moderation.review.notify import decision_notify_later
 from project.errors import AppError, BadInput, Conflict, Forbidden, NotFound, Unavailable
 
 APPROVE = "approve"
@@ -334,7 +334,7 @@ def review_decide(
             if not updated:
                 raise Conflict(gettext("this item is no longer waiting for review"))
             item.refresh_from_db()
-            pipeline.audit(
+            event = pipeline.audit(
                 item,
                 from_status=ItemStatus.IN_REVIEW,
                 to_status=outcome,
@@ -352,7 +352,8 @@ def review_decide(
         raise Unavailable(
             gettext("The file store did not answer; nothing was decided. Try again.")
         ) from exc
-    transaction.on_commit(lambda: decision_notify(item, outcome, reason, note))
+    # The submitter hears of it once the undo window has closed, if the decision still stands.
+    transaction.on_commit(lambda: decision_notify_later(event_id=event.id))
     return ReviewItem.objects.get(id=review_id)
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from moderation.review.bulk_jobs import review_bulk_run_batch, review_bulk_stalled
 from moderation.review.counts import queue_counts_rebuild
+from moderation.review.notify import NOTIFY_TASK, decision_notify_standing
 from moderation.review.services import review_release_stale
 
 # A bulk job that has not moved for this long lost its message; a resend is harmless.
@@ -24,6 +25,11 @@ def release_stale_claims() -> int:
 @shared_task(name="moderation.tasks.rebuild_queue_counts")
 def rebuild_queue_counts() -> int:
     return queue_counts_rebuild()
+
+
+@shared_task(name=NOTIFY_TASK)
+def notify_decision(event_id: int) -> bool:
+    return decision_notify_standing(event_id=int(event_id))
 
 
 @shared_task(name="review.bulk_decide")
