@@ -20,7 +20,7 @@ from moderation.review.grouping import group_decidable
 from moderation.review.history import history_rows
 from moderation.review.models import ReviewItem
 from moderation.review.submitter import submitter_context
-from moderation.review.views import _moderator, _reason, moderator_required
+from moderation.review.views import _moderator, _reason, bulk_done_message, moderator_required
 from project.errors import AppError, web_error
 
 RECORD_EVENTS = 50
@@ -85,13 +85,7 @@ def group_decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     except AppError as exc:
         return web_error(request, exc, "review-item", review_id=review_id)
     if result.action is not None:
-        request.session["undo_bulk"] = str(result.action.id)
-        count = len(result.decided)
-        if result.action.decision == reviews.APPROVE:
-            message = ngettext("%(count)d item approved.", "%(count)d items approved.", count)
-        else:
-            message = ngettext("%(count)d item rejected.", "%(count)d items rejected.", count)
-        messages.success(request, message % {"count": count}, extra_tags="undo")
+        bulk_done_message(request, result.action, len(result.decided))
     if result.conflicts:
         count = len(result.conflicts)
         problems = "; ".join(sorted(set(result.conflicts.values())))

@@ -298,13 +298,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     except AppError as exc:
         return web_error(request, exc, "review-queue")
     if result.action is not None:
-        request.session["undo_bulk"] = str(result.action.id)
-        count = len(result.decided)
-        if result.action.decision == reviews.APPROVE:
-            message = ngettext("%(count)d item approved.", "%(count)d items approved.", count)
-        else:
-            message = ngettext("%(count)d item rejected.", "%(count)d items rejected.", count)
-        messages.success(request, message % {"count": count}, extra_tags="undo")
+        bulk_done_message(request, result.action, len(result.decided))
     if result.conflicts:
         count = len(result.conflicts)
         message = ngettext(
@@ -378,6 +372,16 @@ def bulk_undo(request: HttpRequest, bulk_id: uuid.UUID) -> HttpResponse:
         )
         messages.success(request, message % {"count": count})
     return redirect("review-queue")
+
+
+def bulk_done_message(request: HttpRequest, action: BulkAction, count: int) -> None:
+    """The flash after a bulk or group decision, with the undo its bar offers."""
+    request.session["undo_bulk"] = str(action.id)
+    if action.decision == reviews.APPROVE:
+        message = ngettext("%(count)d item approved.", "%(count)d items approved.", count)
+    else:
+        message = ngettext("%(count)d item rejected.", "%(count)d items rejected.", count)
+    messages.success(request, message % {"count": count}, extra_tags="undo")
 
 
 def _last_bulk(request: HttpRequest) -> dict[str, Any] | None:
