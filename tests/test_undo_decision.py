@@ -83,6 +83,19 @@ def test_a_decision_that_stands_is_sent_when_the_window_closes(
     assert email.to == ["owner@example.com"] and "not accepted" in email.subject
 
 
+def test_a_broker_that_refuses_the_job_gets_the_email_sent_at_once(
+    mail_later: mock.MagicMock, django_capture_on_commit_callbacks: Capture
+) -> None:
+    mail_later.side_effect = ConnectionError("broker away")
+    entry = queued_image(owner=make_user(email="owner@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_decide(
+            review_id=entry.id, moderator=make_moderator(), decision="approve", reason="ok"
+        )
+    [email] = mail.outbox
+    assert "approved" in email.subject
+
+
 def test_after_an_undo_only_the_new_decision_is_sent(
     mail_later: mock.MagicMock, django_capture_on_commit_callbacks: Capture
 ) -> None:

@@ -24,15 +24,16 @@ NOTIFY_TASK = "review.notify_decision"
 
 def decision_notify_later(*, event_id: int) -> None:
     """Queue the decision's e-mail for when REVIEW_UNDO_SECONDS have passed (at once without an
-    undo window). A broker that does not answer loses the e-mail, never the decision."""
+    undo window). If the broker does not take the job, the e-mail goes now: an undo can no
+    longer cancel it, but it is never lost."""
     delay = settings.REVIEW_UNDO_SECONDS
-    if delay <= 0:
-        decision_notify_standing(event_id=event_id)
-        return
-    try:
-        current_app.send_task(NOTIFY_TASK, args=[event_id], countdown=delay)
-    except Exception:
-        logger.exception("could not queue the e-mail of decision %s", event_id)
+    if delay > 0:
+        try:
+            current_app.send_task(NOTIFY_TASK, args=[event_id], countdown=delay)
+            return
+        except Exception:
+            logger.warning("could not queue the e-mail of decision %s; sending it now", event_id)
+    decision_notify_standing(event_id=event_id)
 
 
 def decision_notify_standing(*, event_id: int) -> bool:
