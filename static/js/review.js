@@ -63,18 +63,23 @@
   // note) does, and the page then keeps the claim alive while it is visible and in use.
   const item = document.getElementById("review-item");
   function claimBar() { return document.getElementById("claim-status"); }
-  let claiming = false;
+  // The claim request in flight, if any: a decision waits for it, so the two never race (a
+  // claim answered 409 after the decision went through would reload over the next page).
+  let claiming = null;
+  let leaving = false;
+  document.addEventListener("submit", () => { leaving = true; });
   function claim() {
     const bar = claimBar();
     if (!item || !item.dataset.claimUrl || !bar || bar.dataset.claim !== "free" || claiming) return;
-    claiming = true;
-    post(item.dataset.claimUrl).then((response) => {
-      if (!response.ok) { window.location.reload(); return null; }  // someone was quicker
+    claiming = post(item.dataset.claimUrl).then((response) => {
+      // Someone was quicker; unless a form is already on its way, whose answer says so.
+      if (!response.ok) { if (!leaving) window.location.reload(); return false; }
       return response.text().then((html) => {
         bar.outerHTML = html;
         renewWhileUsed();
+        return true;
       });
-    }).catch(() => {}).finally(() => { claiming = false; });
+    }).catch(() => true).finally(() => { claiming = null; });  // offline: the server decides
   }
   let lastUsed = Date.now();
   ["keydown", "pointerdown", "pointermove", "wheel", "scroll", "focusin"].forEach((type) =>
@@ -135,7 +140,9 @@
     if (decision === "approve" && chosenFor() !== "approve" && reason.dataset.touched !== "1") {
       reason.value = "";  // the server approves with the first approve reason
     }
-    document.getElementById(decision).click();
+    const send = () => document.getElementById(decision).click();
+    if (claiming) claiming.then((held) => { if (held) send(); });
+    else send();
   }
   if (reason) reason.addEventListener("change", () => { reason.dataset.touched = "1"; showGuidance(); claim(); });
   if (note) note.addEventListener("focus", claim);
