@@ -398,3 +398,26 @@ def test_a_real_worker_decides_250_items_in_batches_once_each(
     assert f'action="/review/bulk/{action.id}/undo/"' in page
     client.post(f"/review/bulk/{action.id}/undo/")
     assert ImageUpload.objects.filter(status=ItemStatus.IN_REVIEW).count() == 250
+
+
+def test_a_real_worker_sends_each_bulk_decisions_email_once_its_undo_window_has_passed(
+    celery_workers: WorkerFactory, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    celery_workers.start(env={"VAKT_TEST_EMAIL_DIR": str(outbox), "REVIEW_UNDO_SECONDS": "2"})
+    stored_queue(60)
+    client = signed_in(make_moderator())
+    client.post("/review/bulk/", {"scope": "filter", "decision": "approve", "reason": "ok"})
+    action = BulkAction.objects.get()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        action.refresh_from_db()
+        if action.state not in bulk_jobs.ACTIVE and len(mails_in(outbox)) >= 60:
+            break
+        time.sleep(0.5)
+    assert (action.state, action.decided) == (BulkState.DONE, 60)
+    # The e-mails follow the decisions by the window; a job that is done may still owe the
+    # last ones for up to that long, but none is lost and none goes twice.
+    time.sleep(3)
+    assert mails_in(outbox) == [f"To: {OWNER_EMAIL}"] * 60
