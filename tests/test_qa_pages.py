@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from moderation.models import ImageUpload, QaSample
 from moderation.qa import services as qa
-from moderation.qa.selectors import qa_precision, wilson_interval
 from moderation.qa.sampling import qa_sample_recent
+from moderation.qa.selectors import qa_precision, wilson_interval
+from moderation.stats.figures import stats_for
 from tests.factories import make_moderator, make_user, signed_in, token_header
 from tests.qa_helpers import machine_image, sampled, share_everything
 
@@ -76,6 +77,17 @@ def test_the_stats_page_shows_precision_with_its_interval() -> None:
     assert 'data-qa-category="clean" data-qa-status="approved"' in html
     low, high = wilson_interval(1, 1)  # type: ignore[misc]
     assert f"{100 * low:.1f}–{100 * high:.1f} %" in html
+
+
+def test_an_overturn_counts_as_a_moderator_decision_but_not_in_the_review_agreement() -> None:
+    sample = sampled(machine_image())
+    qa.qa_decide(sample_id=sample.id, moderator=make_moderator(), verdict="overturn",
+                 reason="violence")  # fmt: skip
+
+    numbers = stats_for(7)
+
+    assert numbers.decisions.human_rejected == 1
+    assert numbers.agreement == []
 
 
 def test_the_queue_page_lists_open_samples_but_not_the_moderators_own() -> None:

@@ -29,17 +29,14 @@ def set_share(percent: float, **bands: float | None) -> None:
     policy = Policy.objects.order_by("-version")[0]
     Policy.objects.filter(id=policy.id).update(qa_sample_percent=percent)
     for category, share in bands.items():
-        PolicyBand.objects.filter(policy=policy, category=category).update(
-            qa_sample_percent=share
-        )
+        PolicyBand.objects.filter(policy=policy, category=category).update(qa_sample_percent=share)
 
 
 def machine_feedback(n: int, *, status: str = ItemStatus.APPROVED, reasons: object = None) -> list:
     """n feedback messages the machine decided, with their audit rows, written in bulk."""
     now = timezone.now()
     rows = Feedback.objects.bulk_create(
-        Feedback(text="fine", status=status, decided_by="machine", decided_at=now)
-        for _ in range(n)
+        Feedback(text="fine", status=status, decided_by="machine", decided_at=now) for _ in range(n)
     )
     AuditEvent.objects.bulk_create(
         AuditEvent(

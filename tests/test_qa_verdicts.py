@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation.models import AuditEvent, ImageUpload, ItemStatus, QaSample
+from moderation.models import AuditEvent, ImageUpload, QaSample
 from moderation.qa import services as qa
 from moderation.qa.sampling import qa_sample_recent
 from project.errors import BadInput, Conflict, Forbidden, NotFound

@@ -336,7 +336,7 @@ def agreement(window: Window) -> list[Agreement]:
     rows = (
         AuditEvent.objects.filter(_in_window(window), action=DECISION)
         # A QA overturn (moderation/qa/) decided an item no machine sent to review.
-        .exclude(reasons__0__label="qa")
+        .filter(Q(reasons__0__label__isnull=True) | ~Q(reasons__0__label="qa"))
         .annotate(undone=_undone_later())
         .filter(undone=False)
         .annotate(category=entry_reason)
