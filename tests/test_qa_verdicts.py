@@ -4,6 +4,7 @@ document, the audit trail, the submitter's e-mail), and the first verdict wins
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,12 +13,13 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from feedback import services as feedback_services
+from feedback.analyzers.base import ToxicityLabel
 from feedback.models import Feedback
 from moderation.models import AuditEvent, ImageUpload, QaSample
 from moderation.qa import services as qa
 from moderation.qa.sampling import qa_sample_recent
 from project.errors import BadInput, Conflict, Forbidden, NotFound
-from tests.factories import make_moderator, make_user
+from tests.factories import make_moderator, make_user, signed_in
 from tests.qa_helpers import machine_image, sampled, share_everything
 from tests.test_feedback import HAPPY, FakeTextAnalyzer
 
@@ -195,3 +197,37 @@ def test_a_deleted_item_takes_its_open_sample_along_and_keeps_its_verdict() -> N
     with pytest.raises(NotFound):
         qa.qa_decide(sample_id=sample.id, moderator=make_moderator(), verdict="agree")
     assert list(QaSample.objects.values_list("id", "verdict")) == [(checked.id, "agree")]
+
+
+def test_approving_feedback_by_overturn_takes_a_sentiment_if_the_machine_had_none(
+    commit: Any, monkeypatch: Any
+) -> None:
+    toxic = replace(HAPPY, scores=None, language_supported=False,
+                    toxicity=(ToxicityLabel("TOXICITY", 99.0),), pii=())  # fmt: skip
+    monkeypatch.setattr(
+        "feedback.services.get_text_analyzer", lambda *a, **k: FakeTextAnalyzer(toxic)
+    )
+    message = feedback_services.feedback_create(text="You fools!", author=make_user())
+    feedback_services.feedback_analyze(feedback_id=message.id)
+    rejected = Feedback.objects.get(id=message.id)
+    assert rejected.status == "rejected" and not rejected.sentiment
+    share_everything()
+    qa_sample_recent()
+    sample = QaSample.objects.get(item_id=message.id)
+    moderator = make_moderator()
+    page = signed_in(moderator).get(f"/review/qa/{sample.id}/")
+    assert page.status_code == 200 and b'name="sentiment"' in page.content
+
+    with pytest.raises(BadInput) as refused:
+        qa.qa_decide(sample_id=sample.id, moderator=moderator, verdict="overturn",
+                     reason="false_positive")  # fmt: skip
+    assert refused.value.field == "sentiment"
+    with commit():
+        qa.qa_decide(sample_id=sample.id, moderator=moderator, verdict="overturn",
+                     reason="false_positive", details={"sentiment": "neutral"})  # fmt: skip
+
+    current = Feedback.objects.get(id=message.id)
+    assert (current.status, current.sentiment) == ("approved", "neutral")
+    assert current.route.startswith("feedback/neutral/")
+    assert default_storage.exists(current.route)
+    assert not default_storage.exists(rejected.route)

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from moderation.items.models import ItemStatus
 from moderation.kinds import kind_get, kinds_all
 from moderation.qa import services as qa
 from moderation.qa.models import QaSample, QaVerdict
@@ -25,6 +26,10 @@ from project import api_errors
 
 class QaSampleSerializer(serializers.ModelSerializer[QaSample]):
     item_id = serializers.SerializerMethodField()
+    # Only final decisions are sampled (and the schema gets a choice set of its own).
+    machine_status = serializers.ChoiceField(
+        choices=[ItemStatus.APPROVED.value, ItemStatus.REJECTED.value], read_only=True
+    )
     verdict_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
