@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -18,6 +19,7 @@ from feedback.models import Feedback
 from moderation.models import AuditEvent, ImageUpload, QaSample
 from moderation.qa import services as qa
 from moderation.qa.sampling import qa_sample_recent
+from moderation.review import notify
 from project.errors import BadInput, Conflict, Forbidden, NotFound
 from tests.factories import make_moderator, make_user, signed_in
 from tests.qa_helpers import machine_image, sampled, share_everything
@@ -231,3 +233,24 @@ def test_approving_feedback_by_overturn_takes_a_sentiment_if_the_machine_had_non
     assert current.route.startswith("feedback/neutral/")
     assert default_storage.exists(current.route)
     assert not default_storage.exists(rejected.route)
+
+
+def test_an_overturns_email_is_queued_like_any_decisions(commit: Any, settings: Any) -> None:
+    settings.REVIEW_UNDO_SECONDS = 120
+    sample = sampled(machine_image())
+
+    with (
+        mock.patch("moderation.qa.services.decision_notify_later", notify.decision_notify_later),
+        mock.patch.object(notify.current_app, "send_task") as send,
+        commit(),
+    ):
+        qa.qa_decide(
+            sample_id=sample.id, moderator=make_moderator(), verdict="overturn", reason="violence"
+        )
+
+    event = AuditEvent.objects.get(item_id=sample.item_id, action="decision")
+    send.assert_called_once_with(notify.NOTIFY_TASK, args=[event.id], countdown=120)
+    assert mail.outbox == []
+    # When the job runs, the decision still stands: the submitter is told.
+    assert notify.decision_notify_standing(event_id=event.id)
+    assert "not accepted" in mail.outbox[0].subject

@@ -22,7 +22,7 @@ from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_names
 from moderation.qa.models import QaSample, QaVerdict
 from moderation.review.decision_reasons import reason_check
-from moderation.review.notify import decision_notify_standing
+from moderation.review.notify import decision_notify_later
 from moderation.review.services import MAX_NOTE_CHARS, _refuse_own
 from project.errors import BadInput, Conflict, NotFound, Unavailable
 
@@ -107,7 +107,8 @@ def qa_decide(
             if overturn:
                 event_id = _overturn(sample, item, moderator, reason=reason, note=note,
                                      details=checked, now=now)  # fmt: skip
-                transaction.on_commit(lambda: decision_notify_standing(event_id=event_id))
+                # As for any moderator's decision: queued, sent if it still stands.
+                transaction.on_commit(lambda: decision_notify_later(event_id=event_id))
     except StorageError as exc:
         raise Unavailable(
             gettext("The file store did not answer; nothing was changed. Try again.")
