@@ -18,6 +18,7 @@ from moderation.access import (
 from moderation.images.models import ImageUpload
 from moderation.items.models import AnalysedItem, AuditEvent, AuditSubject, DecidedBy, ItemStatus
 from moderation.policy.models import CategoryKind, Policy, PolicyBand, validate_band
+from moderation.qa.models import QaCursor, QaSample, QaVerdict
 from moderation.review.models import (
     BulkAction,
     BulkEntry,
@@ -47,6 +48,9 @@ __all__ = [
     "ModeratorPreference",
     "Policy",
     "PolicyBand",
+    "QaCursor",
+    "QaSample",
+    "QaVerdict",
     "ReviewItem",
     "ReviewQueueCount",
     "ReviewSkip",

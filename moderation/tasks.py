@@ -10,6 +10,7 @@ from moderation.items.tasks import (
     release_dead_items,
     run_analysis,
 )
+from moderation.qa.tasks import qa_sample
 from moderation.review.tasks import (
     bulk_decide,
     rebuild_queue_counts,
@@ -23,6 +24,7 @@ __all__ = [
     "backoff_seconds",
     "bulk_decide",
     "purge_rejected",
+    "qa_sample",
     "rebuild_queue_counts",
     "release_dead_items",
     "release_stale_claims",

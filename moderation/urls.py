@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from moderation.images import urls as image_urls
+from moderation.qa import urls as qa_urls
 from moderation.review import urls as review_urls
 from moderation.stats import urls as stats_urls
 
-urlpatterns = [*image_urls.urlpatterns, *stats_urls.urlpatterns, *review_urls.urlpatterns]
-api_urlpatterns = [*image_urls.api_urlpatterns, *review_urls.api_urlpatterns]
+urlpatterns = [
+    *image_urls.urlpatterns,
+    *stats_urls.urlpatterns,
+    *qa_urls.urlpatterns,
+    *review_urls.urlpatterns,
+]
+api_urlpatterns = [
+    *image_urls.api_urlpatterns,
+    *qa_urls.api_urlpatterns,
+    *review_urls.api_urlpatterns,
+]

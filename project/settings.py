@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "requeue-pending-images": {"task": "moderation.tasks.requeue_pending_images", "schedule": 60},
     "requeue-pending-feedback": {"task": "feedback.tasks.requeue_pending_feedback", "schedule": 60},
     "release-stale-claims": {"task": "moderation.tasks.release_stale_claims", "schedule": 60},
+    # QA sampling of the machine's decisions, after the fact (moderation/qa/sampling.py).
+    "qa-sample": {"task": "moderation.tasks.qa_sample", "schedule": 60},
     # A bulk job whose message was lost (broker down when it was queued) is sent again.
     "resend-stalled-bulk": {"task": "moderation.tasks.resend_stalled_bulk", "schedule": 60},
     # A run that waited behind a backlog longer than the interval is dropped: the next one is due.

@@ -60,7 +60,10 @@ def _decision_mail_at_commit() -> Iterator[None]:
     def now(*, event_id: int) -> None:
         decision_notify_standing(event_id=event_id)
 
-    with mock.patch("moderation.review.services.decision_notify_later", side_effect=now):
+    with (
+        mock.patch("moderation.review.services.decision_notify_later", side_effect=now),
+        mock.patch("moderation.qa.services.decision_notify_later", side_effect=now),
+    ):
         yield
 
 

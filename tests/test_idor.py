@@ -26,6 +26,7 @@ from moderation.models import (
     BulkAction,
     ImageUpload,
     ItemStatus,
+    QaSample,
     ReviewItem,
     ReviewSkip,
 )
@@ -74,6 +75,7 @@ class World:
     feedback_entry: ReviewItem
     bulk: BulkAction  # the moderator's last bulk decision
     bulk_entry: ReviewItem
+    qa_sample: QaSample  # the machine's approval of `approved`, sampled for QA
 
 
 @pytest.fixture
@@ -108,7 +110,11 @@ def world() -> World:
         feedback_entry=feedback_entry,
         bulk=result.action,
         bulk_entry=bulk_entry,
-    )
+        qa_sample=QaSample.objects.create(
+            kind="image", item_id=approved.id, machine_status=ItemStatus.APPROVED,
+            category="clean", machine_decided_at=approved.created_at,
+        ),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,27 @@ ID_ROUTES: dict[str, Case] = {
     "api-review-claim": Case(
         "post", lambda w: {"review_id": w.image_entry.id}, 403, 401, "moderator", 200
     ),
+    "review-qa-item": Case(
+        "get", lambda w: {"sample_id": w.qa_sample.id}, 403, LOGIN, "moderator", 200
+    ),
+    "review-qa-verdict": Case(
+        "post",
+        lambda w: {"sample_id": w.qa_sample.id},
+        403,
+        LOGIN,
+        "moderator",
+        302,
+        data={"verdict": "agree"},
+    ),
+    "api-review-qa-verdict": Case(
+        "post",
+        lambda w: {"sample_id": w.qa_sample.id},
+        403,
+        401,
+        "moderator",
+        200,
+        data={"verdict": "agree"},
+    ),
     "api-review-decision": Case(
         "post",
         lambda w: {"review_id": w.image_entry.id},
@@ -251,6 +278,7 @@ def state(w: World) -> dict[str, object]:
         "feedback": list(Feedback.objects.values_list("status", "sentiment")),
         "audit": AuditEvent.objects.count(),
         "bulk_undone": BulkAction.objects.get(id=w.bulk.id).undone_at,
+        "qa": list(QaSample.objects.order_by("id").values_list("verdict", "verdict_by")),
     }
 
 
@@ -355,7 +383,13 @@ MODERATOR_ROUTES = [
 @pytest.mark.parametrize("route", MODERATOR_ROUTES, ids=str)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_review_routes_refuse_submitters(world: World, route: Route, method: str) -> None:
-    path = route.path({"review_id": world.feedback_entry.id, "bulk_id": world.bulk.id})
+    path = route.path(
+        {
+            "review_id": world.feedback_entry.id,
+            "bulk_id": world.bulk.id,
+            "sample_id": world.qa_sample.id,
+        }
+    )
     path += "?item=" + str(world.feedback.id) if route.name == "review-history" else ""
     before = state(world)
     response = getattr(signed_in(world.other), method)(path)

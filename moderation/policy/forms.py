@@ -52,6 +52,16 @@ class PolicySettingsForm(forms.Form):
     hash_match_action = forms.ChoiceField(
         label=_("On a hash bank match"), choices=HashMatchAction.choices, required=False
     )
+    qa_sample_percent = forms.FloatField(
+        label=_("QA sample %"),
+        help_text=_(
+            "Share of the machine's approvals, and of its rejections in bands without a share "
+            "of their own, that moderators check afterwards."
+        ),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
     # Not required for a preview; saving asks for it (require_comment).
     comment = forms.CharField(label=_("What changes and why"), max_length=200, required=False)
 
@@ -98,6 +108,10 @@ class BandForm(forms.Form):
     review_at = forms.FloatField(label=_("Review at"), min_value=0, max_value=100)
     reject_at = forms.FloatField(label=_("Reject at"), min_value=0, max_value=100)
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
+    # Empty: the policy's QA sample share.
+    qa_sample_percent = forms.FloatField(
+        label=_("QA sample %"), required=False, min_value=0, max_value=100
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -176,6 +190,8 @@ def proposal_fingerprint(settings_form: PolicySettingsForm, bands: list[PolicyBa
     """Names one proposal (settings and bands, not the comment): a preview of it allows its save,
     and any change after the preview asks for a new one."""
     data = {k: v for k, v in settings_form.cleaned_data.items() if k != "comment"}
-    rows = sorted((b.category, b.review_at, b.reject_at, b.enabled) for b in bands)
+    rows = sorted(
+        (b.category, b.review_at, b.reject_at, b.enabled, b.qa_sample_percent) for b in bands
+    )
     text = json.dumps([sorted(data.items()), rows], default=str)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -62,6 +62,9 @@ class Policy(models.Model):
         choices=HashMatchAction.choices,
         default=HashMatchAction.REJECT,
     )
+    # The share of the machine's final decisions that moderators check afterwards (moderation/
+    # qa/): clean approvals, and rejections in categories whose band sets no share of its own.
+    qa_sample_percent = models.FloatField(_("QA sample (%)"), default=2)
 
     class Meta:
         verbose_name = _("policy")
@@ -87,6 +90,10 @@ class Policy(models.Model):
                 condition=Q(min_confidence__isnull=True)
                 | (Q(min_confidence__gte=0) & Q(min_confidence__lte=100)),
             ),
+            models.CheckConstraint(
+                name="policy_qa_sample_percent_range",
+                condition=Q(qa_sample_percent__gte=0) & Q(qa_sample_percent__lte=100),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +114,8 @@ class PolicyBand(models.Model):
     review_at = models.FloatField(_("review at"))
     reject_at = models.FloatField(_("reject at"))
     enabled = models.BooleanField(_("enabled"), default=True)
+    # The share of the machine's decisions in this category that go to QA; empty: the policy's.
+    qa_sample_percent = models.FloatField(_("QA sample (%)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("policy band")
@@ -119,6 +128,11 @@ class PolicyBand(models.Model):
                 condition=Q(review_at__gte=0)
                 & Q(review_at__lte=models.F("reject_at"))
                 & Q(reject_at__lte=100),
+            ),
+            models.CheckConstraint(
+                name="policyband_qa_sample_percent_range",
+                condition=Q(qa_sample_percent__isnull=True)
+                | (Q(qa_sample_percent__gte=0) & Q(qa_sample_percent__lte=100)),
             ),
         ]
 

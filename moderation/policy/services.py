@@ -19,6 +19,7 @@ POLICY_SETTINGS = (
     "claim_ttl_seconds",
     "hash_match_distance",
     "hash_match_action",
+    "qa_sample_percent",
 )
 
 
@@ -33,12 +34,14 @@ def policy_publish(
     claim_ttl_seconds: int | None = None,
     hash_match_distance: int | None = None,
     hash_match_action: str = "",
+    qa_sample_percent: float | None = None,
     created_by: User | None = None,
     comment: str = "",
 ) -> Policy:
     """Save a new version of the policy. Versions are never edited, so old decisions stay
     explainable by the bands that made them. `bands` are unsaved rows without a policy; SLA
-    and claim length, hash match distance and action left empty keep the current version's."""
+    and claim length, hash match distance and action, and the QA sample share left empty keep the
+    current version's."""
     bands = list(bands)
     policy = Policy(
         version=0,
@@ -65,6 +68,11 @@ def policy_publish(
         )
         policy.hash_match_action = hash_match_action or (
             latest.hash_match_action if latest else HashMatchAction.REJECT
+        )
+        policy.qa_sample_percent = (
+            qa_sample_percent
+            if qa_sample_percent is not None
+            else (latest.qa_sample_percent if latest else 2)
         )
         policy.full_clean(exclude=["version"])
         for band in bands:
@@ -115,4 +123,6 @@ def policy_diff(old: Policy | None, new: Policy) -> list[str]:
                 f"{category} {was.review_at:g}/{was.reject_at:g} → "
                 f"{now.review_at:g}/{now.reject_at:g}{state}"
             )
+        if was is not None and now is not None and was.qa_sample_percent != now.qa_sample_percent:
+            changes.append(f"{category} QA {was.qa_sample_percent} → {now.qa_sample_percent}")
     return changes

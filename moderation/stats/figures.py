@@ -335,6 +335,8 @@ def agreement(window: Window) -> list[Agreement]:
     )
     rows = (
         AuditEvent.objects.filter(_in_window(window), action=DECISION)
+        # A QA overturn (moderation/qa/) decided an item no machine sent to review.
+        .filter(Q(reasons__0__label__isnull=True) | ~Q(reasons__0__label="qa"))
         .annotate(undone=_undone_later())
         .filter(undone=False)
         .annotate(category=entry_reason)

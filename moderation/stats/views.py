@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from moderation.items.models import DecidedBy
 from moderation.kinds import kinds_all
+from moderation.qa.selectors import qa_precision
 from moderation.review.views import moderator_required
 from moderation.stats import figures as stats_selectors
 from moderation.stats import svg
@@ -78,6 +79,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "overturned": percent(numbers.overturned, sum(a.decided for a in numbers.agreement)),
         },
         "kinds": [(kind.label, numbers.depth.now.get(kind.name, 0)) for kind in kinds_all()],
+        "qa": qa_precision(since=numbers.window.start, until=numbers.window.now),
     }
     return render(request, "review/stats.html", context)
 

@@ -23,6 +23,7 @@ from moderation.review import services as review_services
 from moderation.review.handoff import review_escalate
 from tests.browser.conftest import PASSWORD
 from tests.factories import make_moderator, make_user
+from tests.qa_helpers import machine_image, sampled
 from tests.test_reviews import queued_feedback, queued_image
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -109,7 +110,9 @@ def populated() -> dict[str, Any]:
     escalated = queued_image()
     review_services.review_claim(review_id=escalated.id, moderator=moderator)
     review_escalate(review_id=escalated.id, moderator=moderator, note="Is this a weapon?")
+    qa_sample = sampled(machine_image(owner=submitter, reject=True))
     return {
+        "qa_sample": qa_sample,
         "senior": senior,
         "escalated": escalated,
         "moderator": moderator,
@@ -144,6 +147,8 @@ def visits(data: dict[str, Any]) -> list[Visit]:
         Visit("moderator", f"/review/items/image/{data['decided'].item_id}/"),
         Visit("moderator", "/review/history/"),
         Visit("moderator", "/review/stats/"),
+        Visit("moderator", "/review/qa/"),
+        Visit("moderator", f"/review/qa/{data['qa_sample'].id}/"),
         Visit("senior", "/review/?queue=escalated"),
         Visit("senior", f"/review/{data['escalated'].id}/"),
         Visit("admin", "/admin/"),
