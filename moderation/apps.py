@@ -51,10 +51,12 @@ def _erase_user(sender: type[Any], instance: Any, **kwargs: Any) -> None:
 
 
 def _item_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    from moderation.appeals.models import Appeal
     from moderation.review.models import ReviewItem
 
     # Each deleted entry sends post_delete, which moves the queue counters.
     ReviewItem.objects.filter(kind=instance.KIND, item_id=instance.pk).delete()
+    Appeal.objects.filter(kind=instance.KIND, item_id=instance.pk).delete()
 
 
 def _review_entry_saved(sender: type[Any], instance: Any, created: bool, **kwargs: Any) -> None:
