@@ -69,7 +69,7 @@ def feedback_appeal(request: HttpRequest, feedback_id: uuid.UUID) -> HttpRespons
         raise Http404(gettext("No such message"))
     author = request.user if request.user.is_authenticated else None
     try:
-        appeal_create(item=feedback, submitter=author, message=request.POST.get("message", ""))  # type: ignore[arg-type]
+        appeal_create(item=feedback, submitter=author, message=request.POST.get("message", ""))
     except AppError as exc:
         return web_error(request, exc, "feedback-status", feedback_id=feedback.id)
     messages.success(request, gettext("Appeal sent: a moderator will read your message again."))

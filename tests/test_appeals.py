@@ -54,6 +54,11 @@ def rejected_image(
     return ImageUpload.objects.get(id=image.id)
 
 
+def owner_of(image: ImageUpload) -> User:
+    assert image.owner is not None
+    return image.owner
+
+
 def machine_rejected_feedback(author: User | None = None, sentiment: str = "") -> Feedback:
     feedback = feedback_services.feedback_create(text="Dere er håpløse.", author=author)
     Feedback.objects.filter(id=feedback.id).update(
@@ -321,7 +326,7 @@ def test_the_submitter_sees_an_overturn_as_a_moderator_approval() -> None:
     image = rejected_image()
     appeal = appeals.appeal_create(item=image, submitter=image.owner, message="Please.")
     appeals.appeal_decide(appeal_id=appeal.id, moderator=make_moderator(), verdict="overturn")
-    body = signed_in(image.owner).get(f"/api/v1/images/{image.id}/").json()
+    body = signed_in(owner_of(image)).get(f"/api/v1/images/{image.id}/").json()
     assert body["status"] == "approved"
     assert body["decided_by_name"] == "a moderator"
     assert body["decision_reason"] is None  # not the rejection's "violence" any more

@@ -20,8 +20,8 @@ from django.test import Client
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
-from moderation.images import services
 from moderation.appeals import services as appeals
+from moderation.images import services
 from moderation.models import (
     Appeal,
     AuditEvent,

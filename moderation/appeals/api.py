@@ -49,7 +49,7 @@ def appeal_post(request: Request, item: AnalysedItem) -> Response:
     if "message" not in data:
         raise BadInput(gettext("This field is required."), field="message")
     submitter = request.user if request.user.is_authenticated else None
-    appeal = services.appeal_create(item=item, submitter=submitter, message=data["message"])  # type: ignore[arg-type]
+    appeal = services.appeal_create(item=item, submitter=submitter, message=data["message"])
     return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 

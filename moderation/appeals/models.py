@@ -18,8 +18,8 @@ MAX_MESSAGE_CHARS = 2000
 
 class AppealState(models.TextChoices):
     OPEN = "open", pgettext_lazy("appeal state", "open")
-    UPHELD = "upheld", pgettext_lazy("appeal state", "upheld")
-    OVERTURNED = "overturned", pgettext_lazy("appeal state", "overturned")
+    UPHELD = "upheld", pgettext_lazy("appeal state", "rejection upheld")
+    OVERTURNED = "overturned", pgettext_lazy("appeal state", "rejection overturned")
 
 
 class Appeal(models.Model):

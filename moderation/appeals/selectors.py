@@ -47,9 +47,10 @@ def appeals_attach(items: Iterable[AnalysedItem]) -> None:
 
 
 def appeal_for(item: AnalysedItem) -> Appeal | None:
-    cached = getattr(item, "appeal", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    """The item's appeal: the one `appeals_attach` read, or one query."""
+    if hasattr(item, "appeal"):
+        attached: Appeal | None = item.appeal
+        return attached
     return Appeal.objects.filter(kind=item.KIND, item_id=item.id).first()
 
 

@@ -54,8 +54,8 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("open", "open"),
-                            ("upheld", "upheld"),
-                            ("overturned", "overturned"),
+                            ("upheld", "rejection upheld"),
+                            ("overturned", "rejection overturned"),
                         ],
                         default="open",
                         max_length=10,
