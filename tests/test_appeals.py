@@ -140,7 +140,7 @@ def test_an_anonymous_sender_appeals_their_message() -> None:
     assert appeal.rejected_by_moderator is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_appeals_at_once_make_one() -> None:
     image = rejected_image()
     barrier = threading.Barrier(2)
