@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,10 +20,11 @@ from moderation.appeals import services as appeals
 from moderation.appeals.models import MAX_MESSAGE_CHARS, Appeal, AppealState
 from moderation.images import services
 from moderation.images.models import HashBankEntry
+from moderation.items.errors import StorageError
 from moderation.models import AuditEvent, DecidedBy, ImageUpload, ItemStatus, ReviewItem
 from moderation.review import services as reviews
 from moderation.review.undo import review_undo
-from project.errors import BadInput, Conflict, Forbidden, NotFound
+from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
 from tests.factories import make_moderator, make_user, signed_in, upload_file
 from tests.test_hashbank import encoded, photo
 
@@ -214,6 +216,26 @@ def test_overturning_approves_the_image_and_moves_its_file(
     assert mail.outbox[0].to == ["owner@example.com"]
     assert mail.outbox[0].subject == "Your appeal was accepted"
     assert "Clearly a toy." in mail.outbox[0].body and str(image.id) in mail.outbox[0].body
+
+
+def test_a_store_that_does_not_answer_leaves_the_appeal_open() -> None:
+    image = rejected_image()
+    appeal = appeals.appeal_create(item=image, submitter=image.owner, message="A toy gun.")
+    with (
+        mock.patch(
+            "moderation.images.services.image_file_copy", side_effect=StorageError("no answer")
+        ),
+        pytest.raises(Unavailable, match="nothing was decided"),
+    ):
+        appeals.appeal_decide(appeal_id=appeal.id, moderator=make_moderator(), verdict="overturn")
+
+    assert Appeal.objects.get(id=appeal.id).state == AppealState.OPEN
+    quarantined = image.file_key
+    image.refresh_from_db()
+    assert (image.status, image.file_key) == (ItemStatus.REJECTED, quarantined)
+    assert quarantined.startswith("quarantine/") and default_storage.exists(image.file_key)
+    assert HashBankEntry.objects.filter(source_item=image).exists()
+    assert not AuditEvent.objects.filter(item_id=image.id, action="appeal_overturned").exists()
 
 
 def test_upholding_keeps_the_rejection(django_capture_on_commit_callbacks: Commit) -> None:
