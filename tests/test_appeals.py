@@ -137,6 +137,8 @@ def test_a_message_at_the_limit_is_kept_whole() -> None:
 
 def test_an_anonymous_sender_appeals_their_message() -> None:
     feedback = machine_rejected_feedback(author=None)
+    with pytest.raises(NotFound):  # a moderator sees every message, but did not send this one
+        appeals.appeal_create(item=feedback, submitter=make_moderator(), message="Hm.")
     appeal = appeals.appeal_create(item=feedback, submitter=None, message="Not toxic.")
     assert appeal.submitter is None and appeal.rejected_by == "machine"
     assert appeal.rejected_by_moderator is None

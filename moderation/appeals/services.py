@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from moderation.access import user_is_moderator
 from moderation.appeals.models import MAX_MESSAGE_CHARS, Appeal, AppealState
 from moderation.appeals.notify import appeal_notify
 from moderation.items import pipeline
@@ -75,6 +76,9 @@ def appeal_create(*, item: AnalysedItem, submitter: User | None, message: str) -
     kind = kind_of(item)
     owner_id = getattr(item, f"{kind.owner_field}_id")
     if owner_id is not None and (submitter is None or submitter.pk != owner_id):
+        raise NotFound(gettext("Not found."))
+    # A moderator can read anyone's anonymous message; the one who sent it was signed out.
+    if owner_id is None and submitter is not None and user_is_moderator(submitter):
         raise NotFound(gettext("Not found."))
     if Appeal.objects.filter(kind=kind.name, item_id=item.id).exists():
         raise Conflict(gettext("This item has already been appealed; it can be appealed once."))
