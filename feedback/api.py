@@ -16,6 +16,7 @@ from feedback.serializers import (
     FeedbackInputSerializer,
     FeedbackSerializer,
 )
+from moderation.appeals.api import APPEAL_SCHEMA, appeal_post
 from moderation.review.disclosure import disclosure_context
 from project import api_errors
 from project.budgets import FeedbackThrottle
@@ -58,3 +59,17 @@ class FeedbackDetail(APIView):
             raise NotFound(gettext("Not found."))
         context = disclosure_context(request.user, [feedback])
         return Response(FeedbackSerializer(feedback, context=context).data)
+
+
+class FeedbackAppeal(APIView):
+    """The sender appeals the message's rejection, once: its author, or for an anonymous
+    message whoever may see it (the session that sent it, a status token)."""
+
+    permission_classes = [AllowAny]  # access is decided per message, as for reading it
+
+    @extend_schema(**APPEAL_SCHEMA)
+    def post(self, request: Request, feedback_id: uuid.UUID) -> Response:
+        feedback = selectors.feedback_get_for_request(request=request, feedback_id=feedback_id)
+        if feedback is None:
+            raise NotFound(gettext("Not found."))
+        return appeal_post(request, feedback)

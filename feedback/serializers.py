@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from feedback import selectors
 from feedback.models import MAX_TEXT_CHARS, Feedback
+from moderation.appeals.serializers import AppealFields
 from moderation.review.disclosure import DecisionFields
 
 
@@ -25,7 +26,7 @@ class FeedbackCreatedSerializer(serializers.ModelSerializer[Feedback]):
         return selectors.feedback_status_token(feedback_id=feedback.id)
 
 
-class FeedbackSerializer(DecisionFields, serializers.ModelSerializer[Feedback]):
+class FeedbackSerializer(DecisionFields, AppealFields, serializers.ModelSerializer[Feedback]):
     url = serializers.SerializerMethodField()
     sentiment = serializers.SerializerMethodField()
     route = serializers.SerializerMethodField(
@@ -38,7 +39,7 @@ class FeedbackSerializer(DecisionFields, serializers.ModelSerializer[Feedback]):
         fields = [
             "id", "status", "language", "sentiment", "sentiment_scores", "toxicity",
             "pii_types", "route", "reasons", "created_at", "decided_at", "decided_by_name",
-            "decision_reason", "url",
+            "decision_reason", "url", "appeal",
         ]  # fmt: skip
 
     def get_url(self, feedback: Feedback) -> str:

@@ -51,6 +51,7 @@ def _erase_user(sender: type[Any], instance: Any, **kwargs: Any) -> None:
 
 
 def _item_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    from moderation.appeals.models import Appeal
     from moderation.qa.models import QaSample
     from moderation.review.models import ReviewItem
 
@@ -58,6 +59,7 @@ def _item_deleted(sender: type[Any], instance: Any, **kwargs: Any) -> None:
     ReviewItem.objects.filter(kind=instance.KIND, item_id=instance.pk).delete()
     # Nothing is left to check; a verdict already given stays, for the precision figures.
     QaSample.objects.filter(kind=instance.KIND, item_id=instance.pk, verdict="").delete()
+    Appeal.objects.filter(kind=instance.KIND, item_id=instance.pk).delete()
 
 
 def _review_entry_saved(sender: type[Any], instance: Any, created: bool, **kwargs: Any) -> None:

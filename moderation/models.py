@@ -15,6 +15,7 @@ from moderation.access import (
     ModerationAccess,
     UserPreference,
 )
+from moderation.appeals.models import Appeal, AppealState
 from moderation.images.models import ImageUpload
 from moderation.items.models import AnalysedItem, AuditEvent, AuditSubject, DecidedBy, ItemStatus
 from moderation.policy.models import CategoryKind, Policy, PolicyBand, validate_band
@@ -35,6 +36,8 @@ __all__ = [
     "SENIOR_MODERATORS_GROUP",
     "SENIOR_PERMISSION",
     "AnalysedItem",
+    "Appeal",
+    "AppealState",
     "AuditEvent",
     "AuditSubject",
     "BulkAction",

@@ -20,8 +20,10 @@ from django.test import Client
 
 from feedback import services as feedback_services
 from feedback.models import Feedback
+from moderation.appeals import services as appeals
 from moderation.images import services
 from moderation.models import (
+    Appeal,
     AuditEvent,
     BulkAction,
     ImageUpload,
@@ -74,7 +76,9 @@ class World:
     feedback: Feedback  # the owner's, waiting for review
     feedback_entry: ReviewItem
     bulk: BulkAction  # the moderator's last bulk decision
-    bulk_entry: ReviewItem
+    bulk_entry: ReviewItem  # the owner's image the moderator rejected in bulk: appealable
+    rejected_feedback: Feedback  # the owner's, rejected by the machine: appealable
+    appeal: Appeal  # the owner's open appeal of another machine-rejected message
     qa_sample: QaSample  # the machine's approval of `approved`, sampled for QA
 
 
@@ -100,6 +104,14 @@ def world() -> World:
         review_ids=[bulk_entry.id], moderator=moderator, decision="reject", reason="violence"
     )
     assert result.action is not None
+    rejected: list[Feedback] = []
+    for _ in range(2):
+        message = feedback_services.feedback_create(text=SECRET_TEXT, author=owner)
+        Feedback.objects.filter(id=message.id).update(
+            status=ItemStatus.REJECTED, decided_by="machine", redacted_text=SECRET_TEXT
+        )
+        rejected.append(Feedback.objects.get(id=message.id))
+    appeal = appeals.appeal_create(item=rejected[1], submitter=owner, message=SECRET_TEXT)
     return World(
         owner=owner,
         other=make_user(),
@@ -110,6 +122,8 @@ def world() -> World:
         feedback_entry=feedback_entry,
         bulk=result.action,
         bulk_entry=bulk_entry,
+        rejected_feedback=rejected[0],
+        appeal=appeal,
         qa_sample=QaSample.objects.create(
             kind="image", item_id=approved.id, machine_status=ItemStatus.APPROVED,
             category="clean", machine_decided_at=approved.created_at,
@@ -260,6 +274,63 @@ ID_ROUTES: dict[str, Case] = {
         200,
         data={"decision": "reject", "reason": "violence"},
     ),
+    "image-appeal": Case(
+        "post",
+        lambda w: {"image_id": w.bulk_entry.item_id},
+        404,
+        LOGIN,
+        "owner",
+        302,
+        data={"message": "It is mine and it is fine."},
+    ),
+    "api-image-appeal": Case(
+        "post",
+        lambda w: {"image_id": w.bulk_entry.item_id},
+        404,
+        401,
+        "owner",
+        201,
+        data={"message": "It is mine and it is fine."},
+    ),
+    "feedback-appeal": Case(
+        "post",
+        lambda w: {"feedback_id": w.rejected_feedback.id},
+        404,
+        404,
+        "owner",
+        302,
+        data={"message": "It is mine and it is fine."},
+    ),
+    "api-feedback-appeal": Case(
+        "post",
+        lambda w: {"feedback_id": w.rejected_feedback.id},
+        404,
+        404,
+        "owner",
+        201,
+        data={"message": "It is mine and it is fine."},
+    ),
+    "review-appeal": Case(
+        "get", lambda w: {"appeal_id": w.appeal.id}, 403, LOGIN, "moderator", 200
+    ),
+    "review-appeal-decide": Case(
+        "post",
+        lambda w: {"appeal_id": w.appeal.id},
+        403,
+        LOGIN,
+        "moderator",
+        302,
+        data={"verdict": "uphold"},
+    ),
+    "api-appeal-verdict": Case(
+        "post",
+        lambda w: {"appeal_id": w.appeal.id},
+        403,
+        401,
+        "moderator",
+        200,
+        data={"verdict": "uphold"},
+    ),
 }
 ROUTE_BY_NAME = {route.name: route for route in ROUTES}
 
@@ -279,6 +350,7 @@ def state(w: World) -> dict[str, object]:
         "audit": AuditEvent.objects.count(),
         "bulk_undone": BulkAction.objects.get(id=w.bulk.id).undone_at,
         "qa": list(QaSample.objects.order_by("id").values_list("verdict", "verdict_by")),
+        "appeals": list(Appeal.objects.order_by("id").values_list("id", "state")),
     }
 
 
@@ -388,6 +460,7 @@ def test_review_routes_refuse_submitters(world: World, route: Route, method: str
             "review_id": world.feedback_entry.id,
             "bulk_id": world.bulk.id,
             "sample_id": world.qa_sample.id,
+            "appeal_id": world.appeal.id,
         }
     )
     path += "?item=" + str(world.feedback.id) if route.name == "review-history" else ""

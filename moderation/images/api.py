@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from moderation.appeals.api import APPEAL_SCHEMA, appeal_post
+from moderation.appeals.selectors import appeals_attach
 from moderation.images import selectors, services
 from moderation.images.models import ImageUpload
 from moderation.images.serializers import ImageCreatedSerializer, ImageSerializer, UploadSerializer
@@ -38,6 +40,7 @@ class ImageListCreate(ListAPIView[ImageUpload]):
     def get_serializer_context(self) -> dict[str, Any]:
         # The page's moderator decisions, read in one query for all of it.
         page = getattr(self, "_page", None) or []
+        appeals_attach(page)
         return {**super().get_serializer_context(), **disclosure_context(self.request.user, page)}
 
     @extend_schema(
@@ -76,3 +79,14 @@ class ImageDetail(APIView):
             raise NotFound(gettext("Not found."))
         context = disclosure_context(request.user, [image])
         return Response(ImageSerializer(image, context=context).data)
+
+
+class ImageAppeal(APIView):
+    """The owner appeals the image's rejection, once, with a message."""
+
+    @extend_schema(**APPEAL_SCHEMA)
+    def post(self, request: Request, image_id: uuid.UUID) -> Response:
+        image = selectors.image_get_for_user(user=request.user, image_id=image_id)
+        if image is None:
+            raise NotFound(gettext("Not found."))
+        return appeal_post(request, image)

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from moderation.appeals.serializers import AppealFields
 from moderation.images.models import ImageUpload
 from moderation.items.serializers import ReasonSerializer
 from moderation.review.disclosure import DecisionFields
@@ -27,7 +28,7 @@ class ImageCreatedSerializer(serializers.ModelSerializer[ImageUpload]):
         return reverse("api-image-detail", args=[image.id])
 
 
-class ImageSerializer(DecisionFields, serializers.ModelSerializer[ImageUpload]):
+class ImageSerializer(DecisionFields, AppealFields, serializers.ModelSerializer[ImageUpload]):
     decided_by = serializers.SerializerMethodField()
     labels = LabelSerializer(many=True)
     reasons = ReasonSerializer(many=True)
@@ -37,7 +38,7 @@ class ImageSerializer(DecisionFields, serializers.ModelSerializer[ImageUpload]):
         model = ImageUpload
         fields = [
             "id", "status", "created_at", "decided_at", "decided_by", "decided_by_name",
-            "decision_reason", "labels", "reasons", "url",
+            "decision_reason", "labels", "reasons", "url", "appeal",
         ]  # fmt: skip
 
     def get_decided_by(self, image: ImageUpload) -> str | None:

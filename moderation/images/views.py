@@ -18,9 +18,12 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moderation.access import user_is_moderator
+from moderation.appeals.models import MAX_MESSAGE_CHARS
+from moderation.appeals.selectors import appeals_attach
+from moderation.appeals.services import appeal_create
 from moderation.images import selectors, services, thumbnails
 from moderation.images.models import ImageUpload
 from moderation.items.models import ItemStatus
@@ -69,12 +72,29 @@ def _my_uploads(request: HttpRequest) -> dict[str, object]:
     images = selectors.image_list_for_owner(user=request.user)  # type: ignore[arg-type]
     page = Paginator(images, 24).get_page(request.GET.get("page"))
     decisions_attach(page)
+    appeals_attach(page)
     return {
         "page": page,
         "any_pending": any(image.status == ItemStatus.PENDING for image in page),
         "max_upload_mib": settings.MAX_UPLOAD_BYTES / 1024 / 1024,
         "max_megapixels": settings.MAX_IMAGE_PIXELS / 1_000_000,
+        "max_appeal_chars": MAX_MESSAGE_CHARS,
     }
+
+
+@login_required
+@require_POST
+def image_appeal(request: HttpRequest, image_id: uuid.UUID) -> HttpResponse:
+    """The owner appeals a rejection from "my uploads"; anyone else gets the 404 page."""
+    image = selectors.image_get_for_user(user=request.user, image_id=image_id)
+    if image is None:
+        raise Http404(gettext("No such image"))
+    try:
+        appeal_create(item=image, submitter=request.user, message=request.POST.get("message", ""))  # type: ignore[arg-type]
+    except AppError as exc:
+        return web_error(request, exc, "upload")
+    messages.success(request, gettext("Appeal sent: a moderator will look at the image again."))
+    return redirect("upload")
 
 
 # Stored images are re-encoded by us (images/processing.py): the only types served.

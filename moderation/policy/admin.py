@@ -46,7 +46,7 @@ class PolicyAdmin(ReadOnlyAdmin):
     readonly_fields = [
         "version", "created_at", "created_by", "comment", "default_review_at",
         "default_reject_at", "sentiment_review_below", "min_confidence", "review_sla_seconds",
-        "claim_ttl_seconds", "hash_match_distance", "hash_match_action",
+        "claim_ttl_seconds", "appeal_sla_seconds", "hash_match_distance", "hash_match_action",
     ]  # fmt: skip
     inlines = [PolicyBandInline]
     change_list_template = "admin/moderation/policy/change_list.html"

@@ -42,6 +42,13 @@ class PolicySettingsForm(forms.Form):
     )
     review_sla_seconds = forms.IntegerField(label=_("Review SLA (seconds)"), min_value=60)
     claim_ttl_seconds = forms.IntegerField(label=_("Claim length (seconds)"), min_value=10)
+    # Not required, so a form from before appeals still saves: empty keeps the current value.
+    appeal_sla_seconds = forms.IntegerField(
+        label=_("Appeal SLA (seconds)"),
+        help_text=_("Open appeals waiting longer are highlighted in the appeals queue."),
+        required=False,
+        min_value=60,
+    )
     hash_match_distance = forms.IntegerField(
         label=_("Hash bank match distance (bits of 256)"),
         help_text=_("31 matches re-encodes, resizes and light edits of a banned image."),

@@ -51,6 +51,8 @@ class Policy(models.Model):
     # Queue items waiting longer are highlighted; a moderator's claim lapses after this.
     review_sla_seconds = models.PositiveIntegerField(_("review SLA (seconds)"), default=4 * 3600)
     claim_ttl_seconds = models.PositiveIntegerField(_("claim length (seconds)"), default=600)
+    # Open appeals waiting longer are highlighted in the appeals queue.
+    appeal_sla_seconds = models.PositiveIntegerField(_("appeal SLA (seconds)"), default=24 * 3600)
     # An upload whose PDQ hash is at most this many bits (of 256) from a hash bank entry
     # matches it; what then happens is hash_match_action.
     hash_match_distance = models.PositiveSmallIntegerField(

@@ -79,3 +79,9 @@ def queue_timing() -> QueueTiming:
         .first()
     )
     return QueueTiming(*row) if row else QueueTiming(4 * 3600, 600)
+
+
+def appeal_sla_seconds() -> int:
+    """The current policy's appeal SLA: open appeals waiting longer are overdue."""
+    value = Policy.objects.order_by("-version").values_list("appeal_sla_seconds", flat=True).first()
+    return value or 24 * 3600

@@ -17,6 +17,7 @@ POLICY_SETTINGS = (
     "min_confidence",
     "review_sla_seconds",
     "claim_ttl_seconds",
+    "appeal_sla_seconds",
     "hash_match_distance",
     "hash_match_action",
     "qa_sample_percent",
@@ -32,6 +33,7 @@ def policy_publish(
     min_confidence: float | None = None,
     review_sla_seconds: int | None = None,
     claim_ttl_seconds: int | None = None,
+    appeal_sla_seconds: int | None = None,
     hash_match_distance: int | None = None,
     hash_match_action: str = "",
     qa_sample_percent: float | None = None,
@@ -39,9 +41,9 @@ def policy_publish(
     comment: str = "",
 ) -> Policy:
     """Save a new version of the policy. Versions are never edited, so old decisions stay
-    explainable by the bands that made them. `bands` are unsaved rows without a policy; SLA
-    and claim length, hash match distance and action, and the QA sample share left empty keep the
-    current version's."""
+    explainable by the bands that made them. `bands` are unsaved rows without a policy; the
+    SLAs and claim length, hash match distance and action, and the QA sample share left empty
+    keep the current version's."""
     bands = list(bands)
     policy = Policy(
         version=0,
@@ -60,6 +62,9 @@ def policy_publish(
         )
         policy.claim_ttl_seconds = claim_ttl_seconds or (
             latest.claim_ttl_seconds if latest else 600
+        )
+        policy.appeal_sla_seconds = appeal_sla_seconds or (
+            latest.appeal_sla_seconds if latest else 24 * 3600
         )
         policy.hash_match_distance = (
             hash_match_distance

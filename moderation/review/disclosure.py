@@ -42,7 +42,8 @@ def moderator_decisions(items: Iterable[AnalysedItem]) -> dict[uuid.UUID, Modera
     for kind, item_ids in ids.items():
         which |= Q(item_kind=kind, item_id__in=item_ids)
     events = (
-        AuditEvent.objects.filter(which, action="decision")
+        # An overturned appeal approved the item: it stands after the decision it reversed.
+        AuditEvent.objects.filter(which, action__in=["decision", "appeal_overturned"])
         .select_related("actor")
         .order_by("created_at", "id")  # an undone decision is followed by the standing one
     )

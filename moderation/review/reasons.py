@@ -80,6 +80,9 @@ AUDIT_ACTION_NAMES: Mapping[str, Promise] = {
     "reveal_pii": gettext_lazy("personal data revealed"),
     "policy_change": gettext_lazy("policy change"),
     "login_lockout": gettext_lazy("sign-in lock-out"),
+    "appeal": gettext_lazy("appealed by the submitter"),
+    "appeal_upheld": gettext_lazy("appeal: rejection upheld"),
+    "appeal_overturned": gettext_lazy("appeal: rejection overturned"),
 }
 
 

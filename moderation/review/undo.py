@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from moderation.appeals.models import Appeal
 from moderation.items import pipeline
 from moderation.items.models import DecidedBy, ItemStatus
 from moderation.kinds import kind_get
@@ -31,6 +32,8 @@ def decision_revert(*, review_id: uuid.UUID, decision: str, moderator: User, not
     item = entry.item
     if item is None:  # deleted since (its account was)
         return False
+    if Appeal.objects.filter(kind=entry.kind, item_id=item.id).exists():
+        return False  # an appealed decision is the appeal's to change
     outcome = OUTCOMES[decision]
     with transaction.atomic():
         reverted = (

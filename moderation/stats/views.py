@@ -10,6 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 
+from moderation.appeals.selectors import appeal_figures
 from moderation.items.models import DecidedBy
 from moderation.kinds import kinds_all
 from moderation.qa.selectors import qa_precision
@@ -57,6 +58,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             (DecidedBy.MODERATOR, gettext("Moderators")),
         )
     ]
+    appeals = appeal_figures(start=numbers.window.start, end=numbers.window.now)
     top = max((label.total for label in numbers.labels), default=0)
     counted = numbers.decisions
     context = {
@@ -78,6 +80,8 @@ def stats(request: HttpRequest) -> HttpResponse:
             "machine_rejected": percent(counted.machine_rejected, counted.analysed),
             "overturned": percent(numbers.overturned, sum(a.decided for a in numbers.agreement)),
         },
+        "appeals": appeals,
+        "appeal_overturn_rate": percent(appeals.overturned, appeals.decided),
         "kinds": [(kind.label, numbers.depth.now.get(kind.name, 0)) for kind in kinds_all()],
         "qa": qa_precision(since=numbers.window.start, until=numbers.window.now),
     }
