@@ -20,8 +20,8 @@ from moderation.appeals.models import Appeal
 from moderation.appeals.serializers import (
     AppealInputSerializer,
     AppealSerializer,
+    AppealVerdictSerializer,
     ModeratorAppealSerializer,
-    VerdictSerializer,
 )
 from moderation.items.models import AnalysedItem
 from moderation.review.api import IsModerator
@@ -79,7 +79,7 @@ class AppealVerdict(APIView):
     permission_classes = [IsModerator]
 
     @extend_schema(
-        request=VerdictSerializer,
+        request=AppealVerdictSerializer,
         responses={
             200: ModeratorAppealSerializer,
             400: api_errors.FIELD_ERRORS,
@@ -93,7 +93,7 @@ class AppealVerdict(APIView):
         },
     )
     def post(self, request: Request, appeal_id: uuid.UUID) -> Response:
-        form = VerdictSerializer(data=request.data)
+        form = AppealVerdictSerializer(data=request.data)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         appeal = services.appeal_decide(

@@ -60,7 +60,7 @@ class ModeratorAppealSerializer(serializers.ModelSerializer[Appeal]):
         ]  # fmt: skip
 
 
-class VerdictSerializer(serializers.Serializer[dict[str, object]]):
+class AppealVerdictSerializer(serializers.Serializer[dict[str, object]]):
     verdict = serializers.ChoiceField(choices=sorted(VERDICTS))
     # The length is checked by the service, so the API and the page refuse with one message.
     note = serializers.CharField(

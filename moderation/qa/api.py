@@ -44,7 +44,7 @@ class QaSampleSerializer(serializers.ModelSerializer[QaSample]):
         return str(sample.item_id)
 
 
-class VerdictSerializer(serializers.Serializer[dict[str, object]]):
+class QaVerdictSerializer(serializers.Serializer[dict[str, object]]):
     verdict = serializers.ChoiceField(choices=QaVerdict.values)
     reason = serializers.ChoiceField(
         choices=[], required=False, help_text="Required to overturn: the new decision's reason."
@@ -93,7 +93,7 @@ class QaVerdictView(APIView):
     permission_classes = [IsModerator]
 
     @extend_schema(
-        request=VerdictSerializer,
+        request=QaVerdictSerializer,
         responses={
             200: QaSampleSerializer,
             400: api_errors.FIELD_ERRORS,
@@ -102,7 +102,7 @@ class QaVerdictView(APIView):
         },
     )
     def post(self, request: Request, sample_id: uuid.UUID) -> Response:
-        form = VerdictSerializer(data=request.data)
+        form = QaVerdictSerializer(data=request.data)
         if not form.is_valid():
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         data = form.validated_data
