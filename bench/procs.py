@@ -51,6 +51,10 @@ def environment(data_dir: str, **extra: str) -> dict[str, str]:
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
+    # A stand-in analyzer (padded, waiting, instant, held) stands for the whole analysis, so
+    # its workers read no text in the images; the real local analysis reads it, as by default.
+    if extra.get("BENCH_ANALYZER"):
+        env["IMAGE_TEXT_ENABLED"] = "0"
     env.update(extra)
     return env
 
