@@ -19,6 +19,10 @@ from PIL import Image, UnidentifiedImageError
 from moderation.images.ocr.base import AnalyzerError, ImageSource, ImageText, TextLine
 
 
+# The longest side text detection looks at: larger images are scaled down to it first.
+DETECT_AT_MOST = 960
+
+
 class LocalTextReader:
     name = "local-rapidocr"
 
@@ -28,7 +32,15 @@ class LocalTextReader:
         # One thread per model: Celery's prefork pool already runs one process per core.
         from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
 
-        return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        # Detection at the image's own size, a long side of at most DETECT_AT_MOST: PP-OCR's
+        # default first scales the *short* side up to 736 px, which made a 640×480 photo cost
+        # 370 ms instead of 150 ms (docs/BENCHMARKS.md, scenarios 2 and 10).
+        return RapidOCR(
+            intra_op_num_threads=1,
+            inter_op_num_threads=1,
+            det_limit_type="max",
+            det_limit_side_len=DETECT_AT_MOST,
+        )
 
     @cached_property
     def model_version(self) -> str:
