@@ -1,26 +1,8 @@
 // QA of a machine decision. Keys as on the review page: a approve, r reject — here the outcome
 // you stand for, so on an approval a is "machine was right" and r overturns it, and the other
 // way round on a rejection (each button's data-key). 1-9 choose a reason, the kind's own keys
-// (data-key on its inputs: feedback's sentiments), b blur, Esc leaves a text field.
+// (data-key on its inputs: feedback's sentiments), Esc leaves a text field; b (blur) is vakt.js's.
 (function () {
-  const preview = document.getElementById("preview");
-  const toggle = document.getElementById("toggle-blur");
-  const previews = Array.from(document.querySelectorAll("figure.preview[data-blurred]"));
-  function toggleBlur() {
-    if (!preview) return;
-    const blurred = preview.classList.toggle("blurred");
-    previews.forEach((figure) => {
-      figure.classList.toggle("blurred", blurred);
-      figure.dataset.blurred = String(blurred);
-    });
-    if (toggle) toggle.setAttribute("aria-pressed", String(!blurred));
-  }
-  previews.forEach((figure) => {
-    const image = figure.querySelector("img");
-    if (image) image.addEventListener("click", toggleBlur);
-  });
-  if (toggle) toggle.addEventListener("click", toggleBlur);
-
   const form = document.getElementById("qa-form");
   const reason = document.getElementById("reason");
   const hint = document.getElementById("qa-hint");
@@ -46,7 +28,6 @@
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing) return;
     const key = event.key;
-    if (key === "b") { toggleBlur(); return; }
     if (!form) return;
     const button = form.querySelector(`button[data-key="${key}"]`);
     if (button) { button.click(); event.preventDefault(); return; }

@@ -23,25 +23,7 @@
     });
   }
 
-  // Image preview: blurred and grey until revealed (click or b).
-  // A hash bank match shows both images side by side: one toggle blurs or reveals them all.
-  const preview = document.getElementById("preview");
-  const toggle = document.getElementById("toggle-blur");
-  const previews = Array.from(document.querySelectorAll("figure.preview[data-blurred]"));
-  function toggleBlur() {
-    if (!preview) return;
-    const blurred = preview.classList.toggle("blurred");
-    previews.forEach((figure) => {
-      figure.classList.toggle("blurred", blurred);
-      figure.dataset.blurred = String(blurred);
-    });
-    if (toggle) toggle.setAttribute("aria-pressed", String(!blurred));
-  }
-  previews.forEach((figure) => {
-    const image = figure.querySelector("img");
-    if (image) image.addEventListener("click", toggleBlur);
-  });
-  if (toggle) toggle.addEventListener("click", toggleBlur);
+  // Image preview (blurred until revealed, click or b): vakt.js, shared with the QA page.
 
   // Queue: a cursor over the rows.
   const rows = Array.from(document.querySelectorAll(".queue-row"));
@@ -203,7 +185,6 @@
     }
     if (key === "j") { go("next-item"); return; }
     if (key === "k") { go("prev-item"); return; }
-    if (key === "b") { toggleBlur(); return; }
     if (key === "a") { submit("approve"); event.preventDefault(); return; }
     if (key === "r") { submit("reject"); event.preventDefault(); return; }
     if (key === "s") { click("skip"); event.preventDefault(); return; }

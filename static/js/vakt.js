@@ -39,4 +39,34 @@
     element.textContent =
       `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${part.timeZoneName}`;
   });
+
+  // An image preview (#preview, figure.preview[data-blurred]) is blurred and grey until revealed:
+  // a click on it, the Reveal toggle or the b key. A hash bank match shows two images side by
+  // side; one toggle blurs or reveals them all.
+  const preview = document.getElementById("preview");
+  if (preview) {
+    const toggle = document.getElementById("toggle-blur");
+    const previews = Array.from(document.querySelectorAll("figure.preview[data-blurred]"));
+    const toggleBlur = () => {
+      const blurred = preview.classList.toggle("blurred");
+      previews.forEach((figure) => {
+        figure.classList.toggle("blurred", blurred);
+        figure.dataset.blurred = String(blurred);
+      });
+      if (toggle) toggle.setAttribute("aria-pressed", String(!blurred));
+    };
+    previews.forEach((figure) => {
+      const image = figure.querySelector("img");
+      if (image) image.addEventListener("click", toggleBlur);
+    });
+    if (toggle) toggle.addEventListener("click", toggleBlur);
+    document.addEventListener("keydown", (event) => {
+      const target = event.target;
+      const typing = ["INPUT", "TEXTAREA"].includes(target.tagName) &&
+        !["checkbox", "radio"].includes(target.type);
+      if (event.key !== "b" || typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (document.querySelector("dialog[open]")) return;
+      toggleBlur();
+    });
+  }
 })();

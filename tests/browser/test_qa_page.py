@@ -30,6 +30,11 @@ def test_moderator_overturns_one_machine_decision_and_confirms_another(
     page.wait_for_url(f"**/review/qa/{first.id}/")
     expect(page.locator("#qa-status")).to_contain_text("The machine decided: Approved.")
     expect(page.locator("#qa-overturn")).to_contain_text("Overturn: reject")
+    # The image is blurred until revealed, with the key of the review page.
+    expect(page.locator("#preview")).to_have_class("preview blurred")
+    page.keyboard.press("b")
+    expect(page.locator("#preview")).to_have_class("preview")
+    expect(page.locator("#toggle-blur")).to_have_attribute("aria-pressed", "true")
 
     # Overturning needs a reason: the page says so and sends nothing.
     page.keyboard.press("r")
