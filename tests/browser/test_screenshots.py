@@ -20,13 +20,16 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from feedback import services as feedback_services
+from moderation.appeals.services import appeal_create
 from moderation.images import services as image_services
 from moderation.images.analyzers.base import ImageAnalysis, ModerationLabel
 from moderation.management.commands.seed_demo import DEMO_ACCOUNTS
-from moderation.models import ReviewItem
+from moderation.models import Appeal, ImageUpload, ItemStatus, ReviewItem
+from moderation.qa.sampling import qa_sample_recent
 from moderation.review import services as review_services
 from tests.browser.test_every_page import DESKTOP, PHONE
 from tests.factories import image_bytes, upload_file
+from tests.qa_helpers import machine_image
 
 # What the demo's images "contain": each lands in a review band of the seeded policy.
 DEMO_LABELS = [
@@ -86,6 +89,18 @@ def demo() -> Iterator[dict[str, Any]]:
         review_services.review_decide(
             review_id=entry.id, moderator=moderator, decision=decision, reason=reason
         )
+    # Two of the machine's own decisions, every machine decision sampled for QA, and the
+    # submitter's appeal of a moderator's rejection.
+    machine_image(users["submitter"])
+    machine_image(users["submitter"], reject=True)
+    with mock.patch("moderation.qa.sampling.qa_draw", return_value=0.0):
+        qa_sample_recent()
+    rejected = ImageUpload.objects.filter(status=ItemStatus.REJECTED, decided_by="moderator")
+    appeal_create(
+        item=rejected.order_by("decided_at").first(),  # type: ignore[arg-type]
+        submitter=users["submitter"],
+        message="It is a toy sword from a costume party, not a weapon.",
+    )
     yield users
 
 
@@ -133,8 +148,13 @@ def test_screenshots_of_the_demo(page: Page, demo: dict[str, Any], tmp_path: Pat
         shot("history")
         page.goto("/review/stats/")
         shot("stats")
+        page.goto("/review/qa/")
+        expect(page.locator("#qa-samples tbody tr[data-sample]").first).to_be_visible()
+        shot("qa-queue")
 
-        sign_in_demo(page, "admin")
+        sign_in_demo(page, "admin")  # the moderator made the rejection: another one decides
+        page.goto(f"/review/appeals/{Appeal.objects.get().id}/")
+        shot("appeal")
         page.goto("/admin/moderation/policy/propose/")
         page.get_by_label("Review at, Violence", exact=True).fill("80")
         page.get_by_role("button", name="Preview impact").click()

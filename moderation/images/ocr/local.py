@@ -18,7 +18,6 @@ from PIL import Image, UnidentifiedImageError
 
 from moderation.images.ocr.base import AnalyzerError, ImageSource, ImageText, TextLine
 
-
 # The longest side text detection looks at: larger images are scaled down to it first.
 DETECT_AT_MOST = 960
 
