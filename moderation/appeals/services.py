@@ -22,12 +22,12 @@ from moderation.items import pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_of
+from moderation.review.services import MAX_NOTE_CHARS
 from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
 
 UPHOLD = "uphold"
 OVERTURN = "overturn"
 VERDICTS = {UPHOLD: AppealState.UPHELD, OVERTURN: AppealState.OVERTURNED}
-MAX_NOTE_CHARS = 2000
 # Audit actions of a verdict; an overturn is the item's standing moderator decision from then on
 # (moderation/review/disclosure.py reads it as one).
 ACTION_APPEAL = "appeal"

@@ -204,8 +204,9 @@ def item_decide(
     }
     # The audit row (and a review entry, with its queue counter) are written by the decision's
     # own statement: all or nothing, and one round trip.
-    record = _audit_row(item, to_status=outcome, reasons=reasons, policy_version=policy_version)
-    record.note = note
+    record = _audit_row(
+        item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note
+    )
     rows: list[Model | tuple[Model, str]] = [record]
     if not final:
         rows.extend(_review_rows(item, reasons))
@@ -302,8 +303,8 @@ def audit(
         from_status=from_status,
         actor=actor,
         action=action,
+        note=note,
     )
-    record.note = note
     record.save()
     return record
 
@@ -317,7 +318,9 @@ def _audit_row(
     from_status: str = ItemStatus.PENDING,
     actor: Any = None,
     action: str = "analysis",
+    note: str = "",
 ) -> AuditEvent:
+    """An unsaved audit row: saved by `audit`, or written with the decision (sql.py)."""
     return AuditEvent(
         item_kind=item.KIND,
         item_id=item.id,
@@ -328,6 +331,7 @@ def _audit_row(
         to_status=to_status,
         reasons=list(reasons),
         policy_version=policy_version,
+        note=note,
     )
 
 

@@ -23,7 +23,7 @@ from moderation.kinds import kind_get, kind_names
 from moderation.qa.models import QaSample, QaVerdict
 from moderation.review.decision_reasons import reason_check
 from moderation.review.notify import decision_notify_later
-from moderation.review.services import MAX_NOTE_CHARS, _refuse_own
+from moderation.review.services import _refuse_own, note_check
 from project.errors import BadInput, Conflict, NotFound, Unavailable
 
 # What an overturn turns the machine's decision into, and the review decision it amounts to.
@@ -52,17 +52,6 @@ def qa_refuse_own(sample: QaSample, item: AnalysedItem, moderator: User) -> None
     _refuse_own(kind_get(sample.kind), item, moderator)
 
 
-def _check_note(note: str) -> None:
-    if "\x00" in note:
-        raise BadInput(gettext("note must not contain NUL characters"), field="note")
-    if len(note) > MAX_NOTE_CHARS:
-        raise BadInput(
-            gettext("note is %(length)d characters; the limit is %(limit)d characters")
-            % {"length": len(note), "limit": MAX_NOTE_CHARS},
-            field="note",
-        )
-
-
 def qa_decide(
     *,
     sample_id: uuid.UUID,
@@ -81,7 +70,7 @@ def qa_decide(
     machine decided it; Forbidden if this moderator submitted the item."""
     if verdict not in QaVerdict.values:
         raise BadInput(gettext("verdict must be agree or overturn"), field="verdict")
-    _check_note(note)
+    note_check(note)
     sample, item = qa_sample_get(sample_id)
     kind = kind_get(sample.kind)
     qa_refuse_own(sample, item, moderator)

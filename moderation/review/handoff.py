@@ -22,11 +22,11 @@ from moderation.items.models import AnalysedItem
 from moderation.kinds import kind_get
 from moderation.review.models import ReviewItem, ReviewSkip
 from moderation.review.services import (
-    MAX_NOTE_CHARS,
     _claim_free,
     _conflict_message,
     _not_found,
     _refuse_own,
+    note_check,
 )
 from project.errors import BadInput, Conflict
 
@@ -62,14 +62,7 @@ def _clean_note(note: str) -> str:
         raise BadInput(
             gettext("note is required: say what the second opinion should look at"), field="note"
         )
-    if "\x00" in note:
-        raise BadInput(gettext("note must not contain NUL characters"), field="note")
-    if len(note) > MAX_NOTE_CHARS:
-        raise BadInput(
-            gettext("note is %(length)d characters; the limit is %(limit)d characters")
-            % {"length": len(note), "limit": MAX_NOTE_CHARS},
-            field="note",
-        )
+    note_check(note)
     return note
 
 

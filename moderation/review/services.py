@@ -39,6 +39,19 @@ def _not_found() -> NotFound:
     return NotFound(gettext("Not found."))
 
 
+def note_check(note: str) -> None:
+    """BadInput naming `note` if a moderator's note holds a NUL or runs over MAX_NOTE_CHARS:
+    refused whole, never cut."""
+    if "\x00" in note:
+        raise BadInput(gettext("note must not contain NUL characters"), field="note")
+    if len(note) > MAX_NOTE_CHARS:
+        raise BadInput(
+            gettext("note is %(length)d characters; the limit is %(limit)d characters")
+            % {"length": len(note), "limit": MAX_NOTE_CHARS},
+            field="note",
+        )
+
+
 def _claim_free(now: object) -> Q:
     return Q(claimed_by__isnull=True) | Q(claim_expires_at__lt=now)
 
@@ -296,14 +309,7 @@ def review_decide(
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
     reason_check(decision=decision, reason=reason)
-    if "\x00" in note:
-        raise BadInput(gettext("note must not contain NUL characters"), field="note")
-    if len(note) > MAX_NOTE_CHARS:
-        raise BadInput(
-            gettext("note is %(length)d characters; the limit is %(limit)d characters")
-            % {"length": len(note), "limit": MAX_NOTE_CHARS},
-            field="note",
-        )
+    note_check(note)
     entry = ReviewItem.objects.filter(id=review_id).first()
     if entry is None or entry.item is None:
         raise _not_found()
