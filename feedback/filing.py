@@ -7,11 +7,10 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from feedback.models import Feedback
 from feedback.pii.floor import pii_fields, stored_entities
-from moderation.items import pipeline
+from moderation.items import holds
 from moderation.items.errors import StorageError
 from moderation.items.models import ItemStatus
 
@@ -99,36 +98,29 @@ def ensure_pii_checked(feedback: Feedback) -> bool:
     return True
 
 
-def move_document(feedback: Feedback, old_key: str) -> str:
-    """Re-file after a change of sentiment or status, inside the transaction that saves the new
-    route: the new copy is written now, the old one goes once the new route has committed (a
-    failed transaction must still find its document where the row says)."""
-    key = file_document(feedback)
-    if old_key and old_key != key:
-        transaction.on_commit(lambda: discard_document_soon(feedback_id=feedback.id, key=old_key))
-    return key
-
-
 def discard_document(*, feedback_id: uuid.UUID, key: str) -> bool:
-    """Delete a document its message no longer points at; returns whether it did. The row stays
-    locked meanwhile, so a concurrent re-filing to the same key waits. Raises StorageError."""
-    with transaction.atomic():
-        route = (
-            Feedback.objects.select_for_update()
-            .filter(id=feedback_id)
-            .values_list("route", flat=True)
-            .first()
-        )
-        if route == key:
+    """Delete a document its message no longer points at; returns whether it did.
+
+    Under a hold (moderation/items/holds.py), so nobody files the message again meanwhile and
+    no lock is held while deleting. Raises StorageError, to be retried, while the message is
+    pending or held by someone else."""
+    hold = holds.item_hold(Feedback, feedback_id)
+    if hold is None:
+        if Feedback.objects.filter(id=feedback_id).exists():
+            raise StorageError(f"feedback {feedback_id} is being changed; {key} waits")
+        _delete(key)  # the message itself is gone
+        return True
+    try:
+        if hold.mine().values_list("route", flat=True).first() == key:
             return False
-        try:
-            default_storage.delete(key)
-        except Exception as exc:
-            raise StorageError(f"could not delete {key}: {exc}") from exc
+        _delete(key)
+    finally:
+        holds.item_unhold(hold)
     return True
 
 
-def discard_document_soon(*, feedback_id: uuid.UUID, key: str) -> None:
-    """After the commit that moved a document: delete the old copy now, or leave it to a
-    retrying task (the kind's, found through the core's registry)."""
-    pipeline.stale_copy_discard_soon(kind=Feedback.KIND, item_id=feedback_id, key=key)
+def _delete(key: str) -> None:
+    try:
+        default_storage.delete(key)
+    except Exception as exc:
+        raise StorageError(f"could not delete {key}: {exc}") from exc

@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -108,22 +107,20 @@ class FeedbackKind(KindBase):
             given = chosen
         return {"sentiment": given}
 
-    def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
+    storage_fields = ("route",)
+
+    def decision_files(self, item: AnalysedItem, details: Mapping[str, Any]) -> dict[str, Any]:
         feedback = _feedback(item)
+        fields: dict[str, Any] = {}
         sentiment = details.get("sentiment")
         if sentiment and sentiment != feedback.sentiment:
-            feedback.sentiment = sentiment
-            feedback.sentiment_set_by = DecidedBy.MODERATOR
-        feedback.route = filing.file_document(feedback)
-        feedback.save(update_fields=["sentiment", "sentiment_set_by", "route"])
+            fields = {"sentiment": sentiment, "sentiment_set_by": DecidedBy.MODERATOR}
+            feedback.sentiment, feedback.sentiment_set_by = sentiment, DecidedBy.MODERATOR
+        return {**fields, "route": filing.file_document(feedback)}
 
-    def on_undone(self, item: AnalysedItem) -> None:
-        route = _feedback(item).route
-        if route:
-            Feedback.objects.filter(id=item.id).update(route="")
-            transaction.on_commit(
-                lambda: filing.discard_document_soon(feedback_id=item.id, key=route)
-            )
+    def undo_files(self, item: AnalysedItem) -> dict[str, Any]:
+        # The document goes once the undo has committed (moderation/items/holds.py).
+        return {"route": ""} if _feedback(item).route else {}
 
     def review_context(self, item: AnalysedItem, moderator: User) -> dict[str, Any]:
         # Each sentiment's key on the item page (review.js reads data-key): p, n, u, m.

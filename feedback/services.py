@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from feedback import filing
@@ -16,12 +17,12 @@ from feedback.analyzers.base import TextAnalysis
 from feedback.models import MAX_TEXT_CHARS, Feedback, Sentiment
 from feedback.pii.floor import pii_fields
 from feedback.policy import decide_feedback
-from moderation.items import pipeline
+from moderation.items import holds, pipeline
 from moderation.items.errors import AnalyzerError, TransientAnalyzerError
 from moderation.items.models import DecidedBy, ItemStatus
 from moderation.policy.engine import Decision, finite_or_none
 from moderation.policy.selectors import policy_current
-from project.errors import BadInput
+from project.errors import BadInput, Conflict
 
 
 class FeedbackRejected(BadInput):
@@ -99,22 +100,35 @@ def feedback_set_sentiment(*, feedback_id: uuid.UUID, sentiment: str, moderator:
             % {"values": ", ".join(Sentiment.values)},
             field="sentiment",
         )
-    with transaction.atomic():
-        feedback = Feedback.objects.select_for_update().get(id=feedback_id)
-        if feedback.sentiment == sentiment:
-            return feedback
-        old = feedback.sentiment
-        feedback.sentiment = sentiment
-        feedback.sentiment_set_by = DecidedBy.MODERATOR
-        if feedback.route and feedback.status == ItemStatus.APPROVED:
-            feedback.route = filing.move_document(feedback, feedback.route)
-        feedback.save(update_fields=["sentiment", "sentiment_set_by", "route", "updated_at"])
+    feedback = Feedback.objects.get(id=feedback_id)
+    if feedback.sentiment == sentiment:
+        return feedback
+    old = feedback.sentiment
+    fields: dict[str, object] = {"sentiment": sentiment, "sentiment_set_by": DecidedBy.MODERATOR}
+
+    def files() -> dict[str, object]:
+        # An approved message's document moves to the new sentiment's folder.
+        if not (feedback.route and feedback.status == ItemStatus.APPROVED):
+            return fields
+        return {**fields, "route": filing.file_document(holds.item_as(feedback, **fields))}
+
+    def write(hold: holds.Hold, written: Mapping[str, object]) -> None:
+        changed = (
+            hold.mine()
+            .filter(sentiment=old)
+            .update(**written, **holds.RELEASED, updated_at=timezone.now())
+        )
+        if not changed:
+            raise Conflict(gettext("the sentiment was changed meanwhile; nothing was changed"))
         pipeline.audit_action(
             feedback,
             actor=moderator,
             action="sentiment",
             note=f"sentiment {old or 'none'} → {sentiment}",
         )
+
+    holds.item_change(feedback, files=files, write=write)
+    feedback.refresh_from_db()
     return feedback
 
 
@@ -166,7 +180,7 @@ def _feedback_apply(lease: pipeline.Lease[Feedback], analysis: TextAnalysis) -> 
         reasons=[reason.as_dict() for reason in decision.reasons],
         policy_version=decision.policy_version,
         fields=fields,
-        then=_file if final else None,
+        files=_file if final else None,
     )
 
 

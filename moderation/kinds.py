@@ -94,9 +94,23 @@ class ContentKind(Protocol):
         """Validate a decision's extra inputs before anything is written; return them cleaned.
         Raises project.errors.BadInput naming the field."""
 
+    @property
+    def storage_fields(self) -> tuple[str, ...]:
+        """The fields that point at what the kind stores for a decided item (a file's key, a
+        document's): a copy none of them points at any more is discarded."""
+
+    def decision_files(self, item: AnalysedItem, details: Mapping[str, Any]) -> dict[str, Any]:
+        """Before a person's decision commits, with the item held and no lock taken
+        (moderation/items/holds.py): store what the decision stores (copy the file, file the
+        document) for `item` as it will be once decided. Returns the fields to write with the
+        decision. Raises StorageError: nothing is decided."""
+
+    def undo_files(self, item: AnalysedItem) -> dict[str, Any]:
+        """As decision_files, for taking a decision back: the item is still decided."""
+
     def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
-        """Inside the decision's transaction, once the item is approved or rejected: move its
-        file, file its document. Raising undoes the decision (StorageError: try again)."""
+        """Inside the decision's transaction, once the item is approved or rejected and its
+        audit event written: the decision's other writes (the hash bank). No storage I/O."""
 
     def on_undone(self, item: AnalysedItem) -> None:
         """Inside the undo's transaction, the item back in review: take back on_decided."""

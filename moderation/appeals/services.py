@@ -7,6 +7,7 @@ unique (kind, item_id) row for a second appeal, `state = open` for a second verd
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 from moderation.access import user_is_moderator
 from moderation.appeals.models import MAX_MESSAGE_CHARS, Appeal, AppealState
 from moderation.appeals.notify import appeal_notify
-from moderation.items import pipeline
+from moderation.items import holds, pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_of
@@ -153,43 +154,63 @@ def appeal_decide(
             raise Conflict(gettext("This item's content has been deleted; it cannot be approved."))
         details = kind.decision_check(item, approve=True, details=details)
     now = timezone.now()
-    try:
+
+    def write(hold: holds.Hold | None, files: Mapping[str, object]) -> None:
+        won = Appeal.objects.filter(id=appeal.id, state=AppealState.OPEN).update(
+            state=VERDICTS[verdict], handled_by=moderator, handled_at=now, note=note
+        )
+        if not won:
+            raise Conflict(gettext("This appeal has already been decided."))
+        if hold is not None:
+            _approve(item, hold=hold, files=files, kind_details=details, now=now)
+        pipeline.audit(
+            item,
+            from_status=ItemStatus.REJECTED,
+            to_status=ItemStatus.APPROVED if overturn else ItemStatus.REJECTED,
+            reasons=[{"label": "appeal", "band": verdict}],
+            policy_version=item.policy_version,
+            actor=moderator,
+            action=ACTION_OVERTURNED if overturn else ACTION_UPHELD,
+            note=note,
+        )
+
+    if not overturn:
         with transaction.atomic():
-            won = Appeal.objects.filter(id=appeal.id, state=AppealState.OPEN).update(
-                state=VERDICTS[verdict], handled_by=moderator, handled_at=now, note=note
-            )
-            if not won:
-                raise Conflict(gettext("This appeal has already been decided."))
-            if overturn:
-                _approve(item, kind_details=details, now=now)
-            pipeline.audit(
+            write(None, {})
+    else:
+        approved = {"status": ItemStatus.APPROVED, "decided_by": DecidedBy.MODERATOR,
+                    "decided_at": now}  # fmt: skip
+        try:
+            holds.item_change(
                 item,
-                from_status=ItemStatus.REJECTED,
-                to_status=ItemStatus.APPROVED if overturn else ItemStatus.REJECTED,
-                reasons=[{"label": "appeal", "band": verdict}],
-                policy_version=item.policy_version,
-                actor=moderator,
-                action=ACTION_OVERTURNED if overturn else ACTION_UPHELD,
-                note=note,
+                files=lambda: holds.item_flip_files(item, values=approved, details=details),
+                write=write,
             )
-    except StorageError as exc:
-        raise Unavailable(
-            gettext("The file store did not answer; nothing was decided. Try again.")
-        ) from exc
+        except StorageError as exc:
+            raise Unavailable(
+                gettext("The file store did not answer; nothing was decided. Try again.")
+            ) from exc
     transaction.on_commit(lambda: appeal_notify(appeal_id=appeal.id))
     return Appeal.objects.get(id=appeal.id)
 
 
-def _approve(item: AnalysedItem, *, kind_details: dict[str, Any], now: Any) -> None:
-    """The rejected item becomes approved, inside the verdict's transaction: what its rejection
-    did is taken back (a banked hash, a document filed as rejected), then it is filed or moved
-    as an approval would be."""
+def _approve(
+    item: AnalysedItem,
+    *,
+    hold: holds.Hold,
+    files: Mapping[str, object],
+    kind_details: dict[str, Any],
+    now: Any,
+) -> None:
+    """The rejected item becomes approved, inside the verdict's transaction, with the item held
+    and its `files` stored: what its rejection did is taken back (a banked hash), then what an
+    approval does is done."""
     kind = kind_of(item)
     updated = (
-        type(item)
-        ._default_manager.filter(id=item.id, status=ItemStatus.REJECTED)
+        hold.mine()
+        .filter(status=ItemStatus.REJECTED)
         .update(status=ItemStatus.APPROVED, decided_by=DecidedBy.MODERATOR, decided_at=now,
-                updated_at=now)
+                updated_at=now, **files, **holds.RELEASED)
     )  # fmt: skip
     if not updated:
         raise Conflict(gettext("This item is no longer rejected."))

@@ -73,30 +73,39 @@ class ImageKind(KindBase):
         labels, text_error = result
         return image_decide(labels, text_error, policy)
 
-    def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
+    storage_fields = ("file_key",)
+
+    def decision_files(self, item: AnalysedItem, details: Mapping[str, Any]) -> dict[str, Any]:
         # Rejected files stay in quarantine until the retention job purges them.
-        if item.status == ItemStatus.APPROVED:
-            services.image_file_move(_image(item), approved=True)
-        elif item.status == ItemStatus.REJECTED:
-            decision = (
-                AuditEvent.objects.filter(item_id=item.id, action="decision")
-                .order_by("-created_at")
-                .first()
-            )
-            reasons = decision.reasons if decision else []
-            code = reasons[0].get("reason", "") if reasons else ""
-            note = f": {decision.note}" if decision and decision.note else ""
-            hashbank.hashbank_add_rejected(
-                image=_image(item),
-                reason=f"rejected by a moderator ({code}){note}",
-                added_by=decision.actor if decision else None,
-            )
+        if item.status != ItemStatus.APPROVED:
+            return {}
+        return {"file_key": services.image_file_place(_image(item), approved=True)}
+
+    def undo_files(self, item: AnalysedItem) -> dict[str, Any]:
+        image = _image(item)
+        if not image.file_key.startswith(f"{services.APPROVED_PREFIX}/"):
+            return {}
+        return {"file_key": services.image_file_place(image, approved=False)}
+
+    def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
+        if item.status != ItemStatus.REJECTED:
+            return
+        decision = (
+            AuditEvent.objects.filter(item_id=item.id, action="decision")
+            .order_by("-created_at")
+            .first()
+        )
+        reasons = decision.reasons if decision else []
+        code = reasons[0].get("reason", "") if reasons else ""
+        note = f": {decision.note}" if decision and decision.note else ""
+        hashbank.hashbank_add_rejected(
+            image=_image(item),
+            reason=f"rejected by a moderator ({code}){note}",
+            added_by=decision.actor if decision else None,
+        )
 
     def on_undone(self, item: AnalysedItem) -> None:
-        image = _image(item)
-        hashbank.hashbank_remove_for_image(image=image)
-        if image.file_key.startswith(f"{services.APPROVED_PREFIX}/"):
-            services.image_file_move(image, approved=False)
+        hashbank.hashbank_remove_for_image(image=_image(item))
 
     def review_context(self, item: AnalysedItem, moderator: User) -> dict[str, Any]:
         return {

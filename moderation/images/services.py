@@ -22,7 +22,7 @@ from moderation.images.hashbank import (
 from moderation.images.models import ImageUpload
 from moderation.images.processing import process_upload
 from moderation.images.text import TextFindings, image_decide, image_text_findings
-from moderation.items import pipeline
+from moderation.items import holds, pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import ItemStatus
 from moderation.kinds import kind_get
@@ -277,7 +277,11 @@ def _quarantined_copy_delete(image: ImageUpload, key: str) -> None:
 def image_file_key(image: ImageUpload, *, approved: bool) -> str:
     """Where the image's file lives in quarantine or once approved: one fixed key each, so a
     retried move lands on the same key instead of a renamed second copy."""
-    name = image.file_key.rsplit("/", 1)[-1]
+    return _file_key_at(image.file_key, approved=approved)
+
+
+def _file_key_at(file_key: str, *, approved: bool) -> str:
+    name = file_key.rsplit("/", 1)[-1]
     return f"{APPROVED_PREFIX}/{name}" if approved else f"{QUARANTINE}/{name}"
 
 
@@ -320,41 +324,34 @@ def image_file_copy(image: ImageUpload, target: str) -> str:
 
 def image_files_tidy(*, image_id: uuid.UUID) -> bool:
     """Delete the copy (quarantined or approved) that a decided image's row does not point at.
-    Returns whether there was an image to tidy; raises StorageError, to be retried.
+    Returns whether it tidied; raises StorageError, to be retried.
 
-    The row stays locked meanwhile, so a moderator's decision (which moves the file the other
-    way) waits instead of seeing its new copy deleted. A pending image is left alone: a worker
-    may be moving its file."""
-    with transaction.atomic():
-        image = (
-            ImageUpload.objects.select_for_update()
-            .exclude(status=ItemStatus.PENDING)
-            .filter(id=image_id)
-            .first()
-        )
-        if image is None or not image.file_key:  # not decided, or its file was purged
+    Under a hold (moderation/items/holds.py), so no lock is held while deleting and nobody
+    copies the file meanwhile. A pending image is left alone (its worker moves the file), and
+    so is a held one: the change holding it tidies once it ends."""
+    hold = holds.item_hold(ImageUpload, image_id)
+    if hold is None:
+        return False
+    try:
+        file_key = hold.mine().values_list("file_key", flat=True).first()
+        if not file_key:  # gone, or its file was purged
             return False
-        approved = image.file_key.startswith(f"{APPROVED_PREFIX}/")
-        stale = image_file_key(image, approved=not approved)
-        if stale != image.file_key:
-            try:
-                default_storage.delete(stale)
-            except Exception as exc:
-                raise StorageError(f"could not delete {stale}: {exc}") from exc
+        approved = file_key.startswith(f"{APPROVED_PREFIX}/")
+        stale = _file_key_at(file_key, approved=not approved)
+        try:
+            default_storage.delete(stale)
+        except Exception as exc:
+            raise StorageError(f"could not delete {stale}: {exc}") from exc
+    finally:
+        holds.item_unhold(hold)
     return True
 
 
-def image_file_move(image: ImageUpload, *, approved: bool) -> None:
-    """Inside a moderator's decision (or its undo): copy the file to its new place and point the
-    row at it; the old copy goes once the change has committed. A failed copy (StorageError)
-    undoes the change; one left over by a failed transaction is reused by the next attempt."""
-    old = image.file_key
-    new = image_file_copy(image, image_file_key(image, approved=approved))
-    ImageUpload.objects.filter(id=image.id).update(file_key=new)
-    image.file_key = new
-    transaction.on_commit(
-        lambda: pipeline.stale_copy_discard_soon(kind=image.KIND, item_id=image.id, key=old)
-    )
+def image_file_place(image: ImageUpload, *, approved: bool) -> str:
+    """Copy the image's file to its place once approved (or back in quarantine) and return the
+    new key, for a person's change to write (moderation/items/holds.py); the old copy goes
+    once the change has committed. Raises StorageError."""
+    return image_file_copy(image, image_file_key(image, approved=approved))
 
 
 # --- Perceptual hash and the hash bank --------------------------------------------------------

@@ -58,6 +58,14 @@ class KindBase:
     ) -> dict[str, Any]:
         return {}
 
+    storage_fields: tuple[str, ...] = ()
+
+    def decision_files(self, item: AnalysedItem, details: Mapping[str, Any]) -> dict[str, Any]:
+        return {}
+
+    def undo_files(self, item: AnalysedItem) -> dict[str, Any]:
+        return {}
+
     def on_decided(self, item: AnalysedItem, details: Mapping[str, Any]) -> None:
         return None
 

@@ -178,13 +178,17 @@ def item_decide(
     policy_version: int | None,
     fields: Mapping[str, object] | None = None,
     note: str = "",
+    files: Callable[[Item], Mapping[str, object]] | None = None,
     then: Callable[[Item], Mapping[str, object]] | None = None,
 ) -> Item | None:
     """Write the machine's decision if this lease still holds; queue the item for a person
     when the outcome is review. Returns the updated item, or None if another worker won.
 
-    `then` runs inside the transaction once the decision is won (e.g. to file a document); it
-    sees the decided item and returns fields to save. If it raises, nothing is decided."""
+    `files` runs first, under the lease and with no transaction open, on the item as the
+    decision will leave it: it stores what the decision stores (a filed document) and returns
+    the fields that point at it, written with the decision; a copy the decision then does not
+    keep is discarded. `then` runs inside the transaction once the decision is won (database
+    writes only); it returns fields to save. If either raises, nothing is decided."""
     item = lease.item
     now = timezone.now()
     final = outcome != ItemStatus.IN_REVIEW
@@ -204,6 +208,10 @@ def item_decide(
     }
     # The audit row (and a review entry, with its queue counter) are written by the decision's
     # own statement: all or nothing, and one round trip.
+    stored: Mapping[str, object] = {}
+    if files is not None:
+        stored = files(_set(copy.copy(item), values))
+        values.update(stored)
     record = _audit_row(
         item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note
     )
@@ -212,16 +220,25 @@ def item_decide(
         rows.extend(_review_rows(item, reasons))
     if then is None:
         if not sql.update_then_insert(mine, values, rows):
+            _lost(item, stored)
             return None
         return _set(copy.copy(item), values)
     with transaction.atomic():
         if not sql.update_then_insert(mine, values, rows):
+            _lost(item, stored)
             return None
         decided = _set(copy.copy(item), values)
         if more := then(decided):
             type(item)._default_manager.filter(id=item.id).update(**more)
             _set(decided, more)
     return decided
+
+
+def _lost(item: AnalysedItem, stored: Mapping[str, object]) -> None:
+    # Another worker decided: what this one stored goes, unless the winner's row points at it.
+    for name in kind_get(item.KIND).storage_fields:
+        if key := stored.get(name):
+            stale_copy_discard_soon(kind=item.KIND, item_id=item.id, key=str(key))
 
 
 def _review_rows(

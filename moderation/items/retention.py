@@ -113,13 +113,18 @@ def user_erase(*, user: AbstractBaseUser) -> ErasureReport:
     inside the deleting transaction; running it twice does nothing more."""
     now = timezone.now()
     files = items_deleted = items_anonymised = 0
-    for kind in kinds_all():
-        model, owner_field = kind.model, kind.owner_field
-        items = list(model._default_manager.filter(**{owner_field: user}))
+    submitted = [
+        (kind, list(kind.model._default_manager.filter(**{kind.owner_field: user})))
+        for kind in kinds_all()
+    ]
+    # Every file first, while the transaction has written nothing and so locks no row.
+    for kind, items in submitted:
         for item in items:
             for key in kind.stored_keys(item):
                 default_storage.delete(key)
                 files += 1
+    for kind, items in submitted:
+        model, owner_field = kind.model, kind.owner_field
         undecided = [item.id for item in items if item.status in UNDECIDED]
         decided = [item.id for item in items if item.status not in UNDECIDED]
         # Nobody can review what is gone: undecided items leave the queue with their rows.

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from moderation.items import pipeline
+from moderation.items import holds, pipeline
 from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_names
@@ -82,27 +82,47 @@ def qa_decide(
         target = OVERTURNED[sample.machine_status]
         decision = DECISION_FOR[target]
         reason_check(decision=decision, reason=reason)
+        if item.status != sample.machine_status or item.purged_at is not None:
+            raise _changed()
         checked = kind.decision_check(
             item, approve=target == ItemStatus.APPROVED, details=details or {}
         )
     now = timezone.now()
-    try:
+
+    def write(hold: holds.Hold | None, files: Mapping[str, object]) -> None:
+        won = QaSample.objects.filter(id=sample.id, verdict="").update(
+            verdict=verdict, verdict_by=moderator, verdict_at=now, note=note
+        )
+        if not won:
+            raise Conflict(gettext("this sample has already been checked"))
+        if hold is not None:
+            event_id = _overturn(sample, item, moderator, hold=hold, files=files, reason=reason,
+                                 note=note, details=checked, now=now)  # fmt: skip
+            # As for any moderator's decision: queued, sent if it still stands.
+            transaction.on_commit(lambda: decision_notify_later(event_id=event_id))
+
+    if not overturn:
         with transaction.atomic():
-            won = QaSample.objects.filter(id=sample.id, verdict="").update(
-                verdict=verdict, verdict_by=moderator, verdict_at=now, note=note
-            )
-            if not won:
-                raise Conflict(gettext("this sample has already been checked"))
-            if overturn:
-                event_id = _overturn(sample, item, moderator, reason=reason, note=note,
-                                     details=checked, now=now)  # fmt: skip
-                # As for any moderator's decision: queued, sent if it still stands.
-                transaction.on_commit(lambda: decision_notify_later(event_id=event_id))
+            write(None, {})
+        return QaSample.objects.select_related("verdict_by").get(id=sample.id)
+    values = {"status": target, "decided_by": DecidedBy.MODERATOR, "decided_at": now}
+    try:
+        holds.item_change(
+            item,
+            files=lambda: holds.item_flip_files(item, values=values, details=checked),
+            write=write,
+        )
     except StorageError as exc:
         raise Unavailable(
             gettext("The file store did not answer; nothing was changed. Try again.")
         ) from exc
     return QaSample.objects.select_related("verdict_by").get(id=sample.id)
+
+
+def _changed() -> Conflict:
+    return Conflict(
+        gettext("this item has changed since the machine decided it; nothing was overturned")
+    )
 
 
 def _overturn_reason(sample: QaSample, target: str, reason: str) -> dict[str, object]:
@@ -119,27 +139,27 @@ def _overturn(
     item: AnalysedItem,
     moderator: User,
     *,
+    hold: holds.Hold,
+    files: Mapping[str, object],
     reason: str,
     note: str,
     details: Mapping[str, Any],
     now: Any,
 ) -> int:
-    """Inside the verdict's transaction: change the item, undo what the machine's decision
-    did (a file made public, a document filed) and do what the new one does."""
+    """Inside the verdict's transaction, with the item held and its `files` stored: change the
+    item, take back what the machine's decision did (the hash bank) and do what the new one
+    does."""
     kind = kind_get(sample.kind)
     machine = ItemStatus(sample.machine_status)
     target = OVERTURNED[machine]
     changed = (
-        type(item)
-        ._default_manager.filter(
-            id=item.id, status=machine, decided_by=DecidedBy.MACHINE, purged_at__isnull=True
-        )
-        .update(status=target, decided_by=DecidedBy.MODERATOR, decided_at=now, updated_at=now)
+        hold.mine()
+        .filter(status=machine, decided_by=DecidedBy.MACHINE, purged_at__isnull=True)
+        .update(status=target, decided_by=DecidedBy.MODERATOR, decided_at=now, updated_at=now,
+                **files, **holds.RELEASED)
     )  # fmt: skip
     if not changed:
-        raise Conflict(
-            gettext("this item has changed since the machine decided it; nothing was overturned")
-        )
+        raise _changed()
     item.refresh_from_db()
     # The audit event is a decision like a moderator's in the queue: the e-mail, the
     # submitter's pages and the hash bank read its reason from there.

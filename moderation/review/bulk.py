@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,16 +48,15 @@ def bulk_decide_one(
     so no decision is ever without its undo. Returns None, or why the entry was skipped (held
     or decided by someone else, feedback that needs a sentiment, …)."""
     try:
-        with transaction.atomic():
-            review_decide(
-                review_id=review_id,
-                moderator=action.moderator,
-                decision=action.decision,
-                reason=action.reason,
-                note=note,
-                **(details or {}),
-            )
-            BulkEntry.objects.create(bulk=action, review_id=review_id)
+        review_decide(
+            review_id=review_id,
+            moderator=action.moderator,
+            decision=action.decision,
+            reason=action.reason,
+            note=note,
+            then=lambda: BulkEntry.objects.create(bulk=action, review_id=review_id),
+            **(details or {}),
+        )
     except AppError as exc:
         if isinstance(exc, BadInput) and exc.field in ("decision", "reason"):
             raise

@@ -7,6 +7,7 @@ so two moderators can never hold or decide the same item, whatever the timing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from moderation.access import user_is_senior
-from moderation.items import pipeline
+from moderation.items import holds, pipeline
 from moderation.items.errors import StorageError
-from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
+from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import ContentKind, kind_get, kinds_all
 from moderation.policy.selectors import queue_timing
 from moderation.review.counts import queue_count_add
@@ -300,12 +301,14 @@ def review_decide(
     decision: str,
     reason: str,
     note: str = "",
+    then: Callable[[], object] | None = None,
     **details: Any,
 ) -> ReviewItem:
     """A moderator approves or rejects a queued item. Exactly one decision is ever recorded:
     a second one (or one on an item another moderator holds) raises Conflict; one on an item
     this moderator submitted raises Forbidden. `details` are the item's kind's own inputs
-    (feedback's sentiment), checked by the kind."""
+    (feedback's sentiment), checked by the kind; `then` runs inside the decision's transaction
+    (a bulk action's record of it, so no decision is without its undo)."""
     if decision not in OUTCOMES:
         raise BadInput(gettext("decision must be approve or reject"), field="decision")
     reason_check(decision=decision, reason=reason)
@@ -318,46 +321,62 @@ def review_decide(
     _refuse_own(kind, item, moderator)
     _refuse_escalated(entry, moderator)
     details = kind.decision_check(item, approve=decision == APPROVE, details=details)
+    # Claimed first (a claim of one's own is renewed), so nobody else decides the item while
+    # its file is copied; the copy is made under the item's hold with no lock taken, and the
+    # decision written in one short transaction (moderation/items/holds.py).
+    claimed = entry.claimed_by_id == moderator.pk
+    review_claim(review_id=review_id, moderator=moderator)
     now = timezone.now()
+    outcome = OUTCOMES[decision]
+    decided = {"status": outcome, "decided_by": DecidedBy.MODERATOR, "decided_at": now}
+
+    def write(hold: holds.Hold, files: Mapping[str, object]) -> AuditEvent:
+        won = ReviewItem.objects.filter(
+            id=review_id, claimed_by=moderator, resolved_at__isnull=True
+        ).update(resolved_at=now, claim_expires_at=None)
+        if not won:
+            held = ReviewItem.objects.select_related("claimed_by").get(id=review_id)
+            raise _refusal(held, moderator)
+        updated = (
+            hold.mine()
+            .filter(status=ItemStatus.IN_REVIEW)
+            .update(**decided, **files, **holds.RELEASED, updated_at=now)
+        )
+        if not updated:
+            raise Conflict(gettext("this item is no longer waiting for review"))
+        item.refresh_from_db()
+        event = pipeline.audit(
+            item,
+            from_status=ItemStatus.IN_REVIEW,
+            to_status=outcome,
+            reasons=[{"label": "moderator", "band": decision, "reason": reason}],
+            policy_version=item.policy_version,
+            actor=moderator,
+            action="decision",
+            note=note,
+        )
+        kind.on_decided(item, details)
+        if then is not None:
+            then()
+        # Last: the counter row is shared by every decision of this kind and reason.
+        queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
+        return event
+
     try:
-        with transaction.atomic():
-            won = ReviewItem.objects.filter(
-                (_claim_free(now) | Q(claimed_by=moderator)) & _may_handle(moderator),
-                id=review_id,
-                resolved_at__isnull=True,
-            ).update(resolved_at=now, claimed_by=moderator, claim_expires_at=None)
-            if not won:
-                entry = ReviewItem.objects.select_related("claimed_by").get(id=review_id)
-                raise _refusal(entry, moderator)
-            outcome = OUTCOMES[decision]
-            updated = (
-                type(item)
-                ._default_manager.filter(id=item.id, status=ItemStatus.IN_REVIEW)
-                .update(
-                    status=outcome, decided_by=DecidedBy.MODERATOR, decided_at=now, updated_at=now
-                )
-            )  # fmt: skip
-            if not updated:
-                raise Conflict(gettext("this item is no longer waiting for review"))
-            item.refresh_from_db()
-            event = pipeline.audit(
-                item,
-                from_status=ItemStatus.IN_REVIEW,
-                to_status=outcome,
-                reasons=[{"label": "moderator", "band": decision, "reason": reason}],
-                policy_version=item.policy_version,
-                actor=moderator,
-                action="decision",
-                note=note,
-            )
-            kind.on_decided(item, details)
-            # Last: the counter row is shared by every decision of this kind and reason, so
-            # its lock is held only for the commit, never across on_decided's storage I/O.
-            queue_count_add(kind=entry.kind, reason=entry.reason, delta=-1)
-    except StorageError as exc:
-        raise Unavailable(
-            gettext("The file store did not answer; nothing was decided. Try again.")
-        ) from exc
+        event = holds.item_change(
+            item, files=lambda: kind.decision_files(holds.item_as(item, **decided), details),
+            write=write,
+        )  # fmt: skip
+    except Exception as exc:
+        if not claimed:  # the claim was this decision's: others may take the item again
+            ReviewItem.objects.filter(
+                id=review_id, claimed_by=moderator, resolved_at__isnull=True
+            ).update(**_released())
+        if isinstance(exc, StorageError):
+            raise Unavailable(
+                gettext("The file store did not answer; nothing was decided. Try again.")
+            ) from exc
+        raise
     # The submitter hears of it once the undo window has closed, if the decision still stands.
     transaction.on_commit(lambda: decision_notify_later(event_id=event.id))
     return ReviewItem.objects.get(id=review_id)

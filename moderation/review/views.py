@@ -190,7 +190,7 @@ def decide(request: HttpRequest, review_id: uuid.UUID) -> HttpResponse:
     if entry is None:
         raise Http404(gettext("No such item"))
     # The kind's own inputs (feedback's sentiment) travel under their own names.
-    details = {
+    details: dict[str, Any] = {
         name: request.POST.get(name) or None for name in kind_get(entry.kind).decision_fields()
     }
     try:
