@@ -77,6 +77,15 @@ def _policy_read_afresh() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _hash_bank_read_afresh() -> None:
+    """Each process keeps its own copy of the hash bank's index (moderation/images/
+    bankindex.py); a test starts without one, as a new worker does."""
+    from moderation.images.bankindex import bankindex_reset
+
+    bankindex_reset()
+
+
+@pytest.fixture(autouse=True)
 def _rate_windows_start_with_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rate limits count in fixed windows (a minute, an hour, a day): a test whose requests
     straddled a window's end would see its count start again. The limiter's clock runs from one

@@ -86,8 +86,8 @@ def probing_the_store() -> Iterator[list[tuple[str, bool, list[tuple[str, str]]]
         return call
 
     default_storage.exists("probe")  # sets the lazy storage up
-    store = default_storage._wrapped
-    patches = [
+    store: Any = default_storage._wrapped  # type: ignore[attr-defined]
+    patches: list[Any] = [
         mock.patch.object(store, name, side_effect=probe(name, getattr(store, name)))
         for name in STORE_CALLS
     ]

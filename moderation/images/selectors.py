@@ -10,7 +10,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from moderation.access import user_is_moderator
-from moderation.images.hashing import MIN_QUALITY, hamming, segment_probes
+from moderation.images.bankindex import bankindex_matches
+from moderation.images.hashing import MIN_QUALITY, hamming, hash_normalise, segment_probes
 from moderation.images.models import SEGMENT_FIELDS, HashBankEntry, ImageUpload
 from moderation.items.models import ItemStatus
 
@@ -66,10 +67,14 @@ def hash_matches(
 
 
 def hashbank_matches(*, pdq_hash: str, max_distance: int, limit: int = 20) -> list[HashMatch]:
-    """Hash bank entries near a hash, nearest first."""
-    return hash_matches(
-        HashBankEntry.objects.all(), pdq_hash=pdq_hash, max_distance=max_distance, limit=limit
-    )
+    """Hash bank entries near a hash, nearest first, through this process's copy of the
+    bank's index (moderation/images/bankindex.py). Raises HashError for a malformed hash."""
+    found = [
+        HashMatch(row_id, stored, distance)
+        for row_id, stored, distance in bankindex_matches(hash_normalise(pdq_hash), max_distance)
+    ]
+    found.sort(key=lambda match: (match.distance, str(match.id)))
+    return found[:limit]
 
 
 def image_near_duplicates(
