@@ -218,9 +218,22 @@ def test_upload_page_form_and_live_list(django_capture_on_commit_callbacks: Any)
     assert b"beach.jpg uploaded" in response.content
     assert b'hx-trigger="every 2s"' in response.content  # polls while pending
     ImageUpload.objects.update(status=ItemStatus.APPROVED)
-    partial = client.get("/upload/mine/")
+    partial = client.get("/upload/mine/", HTTP_HX_REQUEST="true")
     assert b"hx-trigger" not in partial.content
     assert b"Approved" in partial.content
+    assert b"<html" not in partial.content  # the grid alone, for the upload page to swap in
+
+
+def test_my_uploads_opened_directly_is_a_whole_page() -> None:
+    client, _ = signed_in()
+    assert post_image(client, image_bytes(), name="beach.jpg").status_code == 202
+
+    page = client.get("/upload/mine/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.startswith("<!doctype html>") and "<h1>My uploads</h1>" in html
+    assert 'id="my-uploads"' in html and 'href="/upload/"' in html and "beach.jpg" in html
 
 
 def test_upload_page_shows_a_clear_error_for_a_bad_file() -> None:

@@ -64,8 +64,10 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_uploads(request: HttpRequest) -> HttpResponse:
-    """The "my uploads" grid alone, polled by the upload page while anything is pending."""
-    return render(request, "moderation/_my_uploads.html", _my_uploads(request))
+    """The "my uploads" grid: alone for the upload page, which polls it while anything is
+    pending, and as a page of its own when opened directly (a bookmark, a new tab)."""
+    template = "moderation/_my_uploads.html" if request.htmx else "moderation/my_uploads.html"  # type: ignore[attr-defined]
+    return render(request, template, _my_uploads(request))
 
 
 def _my_uploads(request: HttpRequest) -> dict[str, object]:
