@@ -17,7 +17,7 @@ from feedback.analyzers.base import SentimentScores, TextAnalysis, ToxicityLabel
 from feedback.models import Feedback, Sentiment
 from feedback.policy import decide_feedback
 from moderation.items import pipeline
-from moderation.items.kind_base import KindBase
+from moderation.items.kind_base import KindBase, warm_up
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.policy.engine import Decision, PolicySnapshot
 from moderation.review.grouping import text_group_key
@@ -47,6 +47,11 @@ class FeedbackKind(KindBase):
 
     def queue_analysis(self, item_id: uuid.UUID) -> None:
         tasks.analyze_feedback.delay(str(item_id))
+
+    def warm_up(self) -> None:
+        from feedback.analyzers import get_text_analyzer
+
+        warm_up(get_text_analyzer())
 
     def analyse(self, item_id: uuid.UUID) -> object:
         return services.feedback_analyze(feedback_id=item_id)

@@ -84,6 +84,10 @@ class ContentKind(Protocol):
     def decide(self, result: Any, policy: PolicySnapshot) -> Decision:
         """What `policy` decides about one stored result (pure: no analyzer, no writes)."""
 
+    def warm_up(self) -> None:
+        """Load what the kind's analysis needs (models) ahead of the first item: called once
+        per worker process before it takes tasks (project/celery.py)."""
+
     # Review -----------------------------------------------------------------------------
     def decision_fields(self) -> Mapping[str, Field]:
         """Extra inputs a moderator's decision takes (API serializer fields), by name."""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import logging
 import os
+import time
 from typing import Any
 
 from celery import Celery, signals
@@ -8,6 +10,8 @@ from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("vakt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -20,6 +24,27 @@ def _announce_alive(sender: Any = None, **kwargs: Any) -> None:
     from moderation.items import liveness
 
     liveness.heartbeat_start(node=str(sender) if sender else None)
+    _warm_up()
+
+
+def _warm_up() -> None:
+    """Load every kind's analyzers now, before the process takes a task (WORKER_WARM_UP)."""
+    from django.conf import settings
+
+    from moderation.kinds import kinds_all
+
+    if not settings.WORKER_WARM_UP:
+        return
+    for kind in kinds_all():
+        started = time.perf_counter()
+        try:
+            kind.warm_up()
+        except Exception:
+            # Not fatal: the first task loads what it needs, or fails and sends its item to review.
+            logger.exception("warming up the %s analyzers failed", kind.name)
+            continue
+        seconds = time.perf_counter() - started
+        logger.info("warmed up the %s analyzers in %.1f s", kind.name, seconds)
 
 
 @signals.worker_process_shutdown.connect

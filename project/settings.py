@@ -296,6 +296,11 @@ if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each worker process loads its kinds' analyzers (local models: up to several seconds) before
+# it takes a task, so a new worker's first items do not wait for them (project/celery.py).
+# Celery gives a prefork child 4 s to start by default; loading takes longer.
+WORKER_WARM_UP = env_bool("WORKER_WARM_UP", True)
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A request that queues a task must not hang on a dead broker: fail fast, the re-queue job
 # picks the item up later.

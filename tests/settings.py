@@ -17,6 +17,9 @@ from project.settings import INSTALLED_APPS, STORAGES
 # registered with the core by a fixture, only for the tests that use it.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.kinds"]
 
+# Real workers start without loading models, unless a test asks (tests/test_celery.py).
+WORKER_WARM_UP = os.environ.get("WORKER_WARM_UP") == "1"
+
 # Hashing passwords at full cost slows every login in the suite for nothing.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collectstatic before tests: resolve static files from the source folders.

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import logging
+import re
 import subprocess
+from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 
 from project.celery import app, ping
+from tests.conftest import WorkerFactory
 
 
 def test_celery_is_configured_for_safe_delivery() -> None:
@@ -41,3 +47,54 @@ def test_every_periodic_job_names_a_registered_task() -> None:
     assert "requeue-pending-images" in schedule
     for entry in schedule.values():
         assert entry["task"] in app.tasks
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("pool", ["solo", "prefork"])
+def test_a_worker_loads_its_models_before_it_is_ready(
+    celery_workers: WorkerFactory, tmp_path: Path, pool: str
+) -> None:
+    log = tmp_path / "worker.log"
+    worker = celery_workers.start(env={"WORKER_WARM_UP": "1"}, pool=pool, log=log)
+
+    assert ping.delay().get(timeout=120) == "pong"  # longer than any model takes to load
+    assert worker.poll() is None
+    text = log.read_text()
+    # In the process that runs tasks (a prefork child's, too), before it runs the first one.
+    for kind in ("image", "feedback"):
+        assert re.search(rf"warmed up the {kind} analyzers in \d+\.\d s", text), text
+    assert text.index("warmed up the feedback analyzers") < text.index("succeeded in")
+    if pool == "solo":  # the worker itself: before it says it is ready
+        assert text.index("warmed up the feedback analyzers") < text.index(" ready.")
+    assert "Timed out waiting for UP message" not in text
+    assert "warming up" not in text  # no failure was logged
+
+
+@pytest.mark.django_db
+def test_warming_up_loads_the_local_models_and_survives_a_failing_kind(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from moderation.images.analyzers import get_image_analyzer
+    from project.celery import _warm_up
+
+    settings.WORKER_WARM_UP = True
+    analyzer = get_image_analyzer()
+    analyzer.__dict__.pop("_classifier", None)  # as in a new process
+    with (
+        mock.patch("feedback.kind.FeedbackKind.warm_up", side_effect=RuntimeError("no models")),
+        caplog.at_level(logging.INFO, logger="project.celery"),
+    ):
+        _warm_up()
+
+    assert "_classifier" in analyzer.__dict__  # the image model is loaded
+    assert "warming up the feedback analyzers failed" in caplog.text
+    assert "warmed up the image analyzers" in caplog.text
+
+
+def test_no_warm_up_unless_asked(settings: Any) -> None:
+    from project.celery import _warm_up
+
+    settings.WORKER_WARM_UP = False
+    with mock.patch("moderation.images.kind.ImageKind.warm_up") as warm:
+        _warm_up()
+    warm.assert_not_called()

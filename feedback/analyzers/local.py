@@ -70,6 +70,11 @@ class LocalTextAnalyzer:
 
         return predict
 
+    def warm_up(self) -> None:
+        # Each model is a cached property, loaded by reading it.
+        for model in ("_languages", "_english", "_nordic", "_profanity"):
+            getattr(self, model)
+
     @cached_property
     def model_version(self) -> str:
         from importlib.metadata import version

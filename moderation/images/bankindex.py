@@ -102,6 +102,14 @@ def _refresh(index: _Index) -> _Index:
     return index
 
 
+def bankindex_warm_up() -> None:
+    """Build this process's copy now (a worker starting), rather than on its first lookup."""
+    global _index
+    with _lock:
+        if _index is None:
+            _index = _build()
+
+
 def bankindex_reset() -> None:
     """Forget this process's copy (tests, and the benchmark after it refills the table)."""
     global _index

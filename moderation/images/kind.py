@@ -16,7 +16,7 @@ from moderation.images.hashing import MIN_QUALITY, HashError
 from moderation.images.models import ImageUpload
 from moderation.images.selectors import image_hash_match_context, image_near_duplicates
 from moderation.images.text import image_decide, stored_text_error
-from moderation.items.kind_base import KindBase
+from moderation.items.kind_base import KindBase, warm_up
 from moderation.items.models import AnalysedItem, AuditEvent, ItemStatus
 from moderation.policy.engine import Decision, PolicySnapshot
 from moderation.policy.labels import ModerationLabel
@@ -39,6 +39,15 @@ class ImageKind(KindBase):
 
     def queue_analysis(self, item_id: uuid.UUID) -> None:
         tasks.analyze_image.delay(str(item_id))
+
+    def warm_up(self) -> None:
+        from moderation.images.analyzers import get_image_analyzer
+        from moderation.images.bankindex import bankindex_warm_up
+        from moderation.images.ocr import get_text_reader
+
+        warm_up(get_image_analyzer())
+        warm_up(get_text_reader())
+        bankindex_warm_up()
 
     def analyse(self, item_id: uuid.UUID) -> object:
         return services.image_analyze(image_id=item_id)

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from rest_framework.serializers import Field
 
 
+def warm_up(component: object) -> None:
+    """Load what an analyzer or reader loads on first use, if it says how (`warm_up()`): local
+    models do; a client of a paid service has nothing to load and is never called here."""
+    warm = getattr(component, "warm_up", None)
+    if callable(warm):
+        warm()
+
+
 class KindBase:
     """Defaults for a kind's optional duties; a kind overrides what it needs."""
 
@@ -59,6 +67,9 @@ class KindBase:
         return {}
 
     storage_fields: tuple[str, ...] = ()
+
+    def warm_up(self) -> None:
+        return None
 
     def decision_files(self, item: AnalysedItem, details: Mapping[str, Any]) -> dict[str, Any]:
         return {}

@@ -38,6 +38,9 @@ class LocalImageAnalyzer:
 
         return Classifier(intra_op_threads=1)
 
+    def warm_up(self) -> None:
+        self._classifier  # noqa: B018 - loads the model
+
     @cached_property
     def model_version(self) -> str:
         from importlib.metadata import version

@@ -41,6 +41,9 @@ class LocalTextReader:
             det_limit_side_len=DETECT_AT_MOST,
         )
 
+    def warm_up(self) -> None:
+        self._engine  # noqa: B018 - loads the models
+
     @cached_property
     def model_version(self) -> str:
         from importlib.metadata import version
