@@ -27,6 +27,21 @@ def _announce_alive(sender: Any = None, **kwargs: Any) -> None:
     _warm_up()
 
 
+# Pools that send worker_process_init in the process that runs the tasks.
+_POOLS_WITH_PROCESS_INIT = ("celery.concurrency.prefork", "celery.concurrency.solo")
+
+
+@signals.worker_ready.connect
+def _announce_alive_in_the_worker(sender: Any = None, **kwargs: Any) -> None:
+    # The threads pool (and gevent's, eventlet's) runs tasks in the worker's own process and
+    # sends no worker_process_init: without this its leases would have no heartbeat, and a
+    # dead worker's items would wait ANALYSIS_LEASE_SECONDS instead of the heartbeat's TTL.
+    pool = getattr(sender, "pool", None)
+    if pool is None or type(pool).__module__ in _POOLS_WITH_PROCESS_INIT:
+        return
+    _announce_alive(sender=getattr(sender, "hostname", None))
+
+
 def _warm_up() -> None:
     """Load every kind's analyzers now, before the process takes a task (WORKER_WARM_UP)."""
     from django.conf import settings

@@ -8,6 +8,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import redis
+from django.conf import settings
 
 from project.celery import app, ping
 from tests.conftest import WorkerFactory
@@ -50,7 +52,7 @@ def test_every_periodic_job_names_a_registered_task() -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("pool", ["solo", "prefork"])
+@pytest.mark.parametrize("pool", ["solo", "prefork", "threads"])
 def test_a_worker_loads_its_models_before_it_is_ready(
     celery_workers: WorkerFactory, tmp_path: Path, pool: str
 ) -> None:
@@ -64,8 +66,13 @@ def test_a_worker_loads_its_models_before_it_is_ready(
     for kind in ("image", "feedback"):
         assert re.search(rf"warmed up the {kind} analyzers in \d+\.\d s", text), text
     assert text.index("warmed up the feedback analyzers") < text.index("succeeded in")
-    if pool == "solo":  # the worker itself: before it says it is ready
+    if pool != "prefork":  # the worker itself: before it says it is ready
         assert text.index("warmed up the feedback analyzers") < text.index(" ready.")
+    # Every pool's task-running process heartbeats, the threads pool's too (its leases name it).
+    holder = re.search(r"worker process (\S+) announced as alive", text)
+    assert holder, text
+    alive = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    assert alive.exists(f"vakt:alive:{holder[1]}")
     assert "Timed out waiting for UP message" not in text
     assert "warming up" not in text  # no failure was logged
 

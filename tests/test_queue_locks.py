@@ -106,6 +106,14 @@ def approved_key(image: ImageUpload, approved: bool) -> str:
     return image_services.image_file_key(image, approved=approved)
 
 
+def assert_back_in_review_in_quarantine(entry: ReviewItem) -> None:
+    image = ImageUpload.objects.get(id=entry.item_id)
+    assert (image.status, image.analysis_token) == (ItemStatus.IN_REVIEW, None)
+    assert image.file_key.startswith(f"{image_services.QUARANTINE}/")
+    assert default_storage.exists(image.file_key)
+    assert not default_storage.exists(approved_key(image, True))
+
+
 def assert_unlocked(seen: list[tuple[str, bool, list[tuple[str, str]]]], *calls: str) -> None:
     assert {name for name, _, _ in seen} >= set(calls), seen  # the I/O did happen
     assert [(name, atomic, locks) for name, atomic, locks in seen if atomic or locks] == []
@@ -139,12 +147,7 @@ def test_an_undo_moves_the_file_back_with_no_lock_held() -> None:
         review_undo(review_id=entry.id, moderator=moderator)
 
     assert_unlocked(seen, "copy", "delete")
-    image = ImageUpload.objects.get(id=entry.item_id)
-    assert (image.status, image.analysis_token) == (ItemStatus.IN_REVIEW, None)
-    assert image.file_key.startswith(f"{image_services.QUARANTINE}/") and default_storage.exists(
-        image.file_key
-    )
-    assert not default_storage.exists(approved_key(image, True))
+    assert_back_in_review_in_quarantine(entry)
     entry.refresh_from_db()
     assert (entry.resolved_at, entry.claimed_by) == (None, moderator)  # back in their hands
     assert ReviewQueueCount.objects.get(kind="image").open == 1
@@ -272,12 +275,7 @@ def test_a_decision_that_fails_after_its_copy_leaves_no_copy_behind() -> None:
             review_id=entry.id, moderator=moderator, decision="approve", reason="ok"
         )
 
-    image = ImageUpload.objects.get(id=entry.item_id)
-    assert (image.status, image.analysis_token) == (ItemStatus.IN_REVIEW, None)
-    assert image.file_key.startswith(f"{image_services.QUARANTINE}/") and default_storage.exists(
-        image.file_key
-    )
-    assert not default_storage.exists(approved_key(image, True))
+    assert_back_in_review_in_quarantine(entry)
     entry.refresh_from_db()
     assert (entry.resolved_at, entry.claimed_by) == (None, None)
     assert ReviewQueueCount.objects.get(kind="image").open == 1

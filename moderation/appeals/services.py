@@ -20,11 +20,10 @@ from moderation.access import user_is_moderator
 from moderation.appeals.models import MAX_MESSAGE_CHARS, Appeal, AppealState
 from moderation.appeals.notify import appeal_notify
 from moderation.items import holds, pipeline
-from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, AuditEvent, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_of
 from moderation.review.services import MAX_NOTE_CHARS
-from project.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
+from project.errors import BadInput, Conflict, Forbidden, NotFound
 
 UPHOLD = "uphold"
 OVERTURN = "overturn"
@@ -180,16 +179,7 @@ def appeal_decide(
     else:
         approved = {"status": ItemStatus.APPROVED, "decided_by": DecidedBy.MODERATOR,
                     "decided_at": now}  # fmt: skip
-        try:
-            holds.item_change(
-                item,
-                files=lambda: holds.item_flip_files(item, values=approved, details=details),
-                write=write,
-            )
-        except StorageError as exc:
-            raise Unavailable(
-                gettext("The file store did not answer; nothing was decided. Try again.")
-            ) from exc
+        holds.item_overturn(item, values=approved, details=details, write=write)
     transaction.on_commit(lambda: appeal_notify(appeal_id=appeal.id))
     return Appeal.objects.get(id=appeal.id)
 

@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from moderation.items import pipeline
+from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, ItemStatus
 from moderation.kinds import kind_get
-from project.errors import Conflict
+from project.errors import Conflict, Unavailable
 
 HOLDER = "hold"
 # Long enough for any storage copy or document write; a process killed while holding an item
@@ -119,6 +120,25 @@ def item_as(item: Item, **values: object) -> Item:
     for name, value in values.items():
         setattr(changed, name, value)
     return changed
+
+
+def item_overturn(
+    item: AnalysedItem,
+    *,
+    values: Mapping[str, object],
+    details: Mapping[str, Any],
+    write: Callable[[Hold, Mapping[str, object]], Result],
+) -> Result:
+    """Turn a decision round (a QA or appeal overturn) as item_change does, with the storage
+    I/O of item_flip_files. A file store that does not answer is Unavailable: nothing changed."""
+    try:
+        return item_change(
+            item, files=lambda: item_flip_files(item, values=values, details=details), write=write
+        )
+    except StorageError as exc:
+        raise Unavailable(
+            gettext("The file store did not answer; nothing was decided. Try again.")
+        ) from exc
 
 
 def item_flip_files(

@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from moderation.items import holds, pipeline
-from moderation.items.errors import StorageError
 from moderation.items.models import AnalysedItem, DecidedBy, ItemStatus
 from moderation.kinds import kind_get, kind_names
 from moderation.qa.models import QaSample, QaVerdict
 from moderation.review.decision_reasons import reason_check
 from moderation.review.notify import decision_notify_later
 from moderation.review.services import _refuse_own, note_check
-from project.errors import BadInput, Conflict, NotFound, Unavailable
+from project.errors import BadInput, Conflict, NotFound
 
 # What an overturn turns the machine's decision into, and the review decision it amounts to.
 OVERTURNED: dict[str, ItemStatus] = {
@@ -106,16 +105,7 @@ def qa_decide(
             write(None, {})
         return QaSample.objects.select_related("verdict_by").get(id=sample.id)
     values = {"status": target, "decided_by": DecidedBy.MODERATOR, "decided_at": now}
-    try:
-        holds.item_change(
-            item,
-            files=lambda: holds.item_flip_files(item, values=values, details=checked),
-            write=write,
-        )
-    except StorageError as exc:
-        raise Unavailable(
-            gettext("The file store did not answer; nothing was changed. Try again.")
-        ) from exc
+    holds.item_overturn(item, values=values, details=checked, write=write)
     return QaSample.objects.select_related("verdict_by").get(id=sample.id)
 
 
