@@ -263,6 +263,20 @@ def test_a_held_item_is_not_decided_until_the_hold_is_released_or_runs_out() -> 
     assert holds.item_hold(ImageUpload, hold.item_id) is not None  # the old token is gone
 
 
+def test_an_item_still_being_analysed_is_not_changed_and_says_so() -> None:
+    feedback = feedback_services.feedback_create(text=TEXT, author=None)  # pending
+
+    with pytest.raises(Conflict, match="still being analysed"):
+        feedback_services.feedback_set_sentiment(
+            feedback_id=feedback.id, sentiment="negative", moderator=make_moderator()
+        )
+
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.sentiment, feedback.analysis_token) == (
+        ItemStatus.PENDING, "", None,
+    )  # fmt: skip
+
+
 def test_a_decision_that_fails_after_its_copy_leaves_no_copy_behind() -> None:
     entry = queued_image()
     moderator = make_moderator()

@@ -92,6 +92,9 @@ def item_change(
     the new copies the row does not point at are discarded."""
     hold = item_hold(type(item), item.id)
     if hold is None:
+        status = type(item)._default_manager.filter(id=item.id).values_list("status", flat=True)
+        if status.first() == ItemStatus.PENDING:
+            raise Conflict(gettext("This item is still being analysed. Try again in a moment."))
         raise Conflict(gettext("Someone else is changing this item right now. Try again."))
     kind = kind_get(item.KIND)
     before = {name: getattr(item, name) for name in kind.storage_fields}
