@@ -110,7 +110,7 @@ def feedback_set_sentiment(*, feedback_id: uuid.UUID, sentiment: str, moderator:
         # An approved message's document moves to the new sentiment's folder.
         if not (feedback.route and feedback.status == ItemStatus.APPROVED):
             return fields
-        return {**fields, "route": filing.file_document(holds.item_as(feedback, **fields))}
+        return {**fields, "route": filing.file_document(pipeline.item_as(feedback, **fields))}
 
     def write(hold: holds.Hold, written: Mapping[str, object]) -> None:
         changed = (

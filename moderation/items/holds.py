@@ -17,7 +17,6 @@ hold of its own). Pending items are the analysis lease's, which uses the same co
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,7 +43,6 @@ HOLD_SECONDS = 60
 RELEASED: Mapping[str, object] = {"analysis_token": None, "analysis_holder": ""}
 
 Result = TypeVar("Result")
-Item = TypeVar("Item", bound=AnalysedItem)
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,8 @@ def item_change(
             result = write(hold, written)
         committed = True
     finally:
-        item_unhold(hold)
+        if not committed:  # a committed change's own UPDATE released it
+            item_unhold(hold)
         # After the release, so the clean-up can hold the item itself: the copies a committed
         # change moved away from, or those a failed one made.
         moved = [name for name in before if name in written and written[name] != before[name]]
@@ -114,15 +113,6 @@ def item_change(
             if stale := (before if committed else written)[name]:
                 pipeline.stale_copy_discard_soon(kind=item.KIND, item_id=item.id, key=str(stale))
     return result
-
-
-def item_as(item: Item, **values: object) -> Item:
-    """A copy of `item` as a change will leave it, for the storage I/O that must come first
-    (a document says how and when its message was decided)."""
-    changed = copy.copy(item)
-    for name, value in values.items():
-        setattr(changed, name, value)
-    return changed
 
 
 def item_overturn(
@@ -152,4 +142,4 @@ def item_flip_files(
     is stored as a decision would."""
     kind = kind_get(item.KIND)
     undone = kind.undo_files(item)
-    return {**undone, **kind.decision_files(item_as(item, **undone, **values), details)}
+    return {**undone, **kind.decision_files(pipeline.item_as(item, **undone, **values), details)}

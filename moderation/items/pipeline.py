@@ -210,7 +210,7 @@ def item_decide(
     # own statement: all or nothing, and one round trip.
     stored: Mapping[str, object] = {}
     if files is not None:
-        stored = files(_set(copy.copy(item), values))
+        stored = files(item_as(item, **values))
         values.update(stored)
     record = _audit_row(
         item, to_status=outcome, reasons=reasons, policy_version=policy_version, note=note
@@ -222,15 +222,15 @@ def item_decide(
         if not sql.update_then_insert(mine, values, rows):
             _lost(item, stored)
             return None
-        return _set(copy.copy(item), values)
+        return item_as(item, **values)
     with transaction.atomic():
         if not sql.update_then_insert(mine, values, rows):
             _lost(item, stored)
             return None
-        decided = _set(copy.copy(item), values)
+        decided = item_as(item, **values)
         if more := then(decided):
             type(item)._default_manager.filter(id=item.id).update(**more)
-            _set(decided, more)
+            decided = item_as(decided, **more)
     return decided
 
 
@@ -261,11 +261,14 @@ def _review_rows(
     return [(entry, ""), (counter, bump)]
 
 
-def _set(item: Item, values: Mapping[str, object]) -> Item:
-    # What the UPDATE wrote, so the returned item matches the row without reading it back.
+def item_as(item: Item, **values: object) -> Item:
+    """A copy of `item` with `values` set: what an UPDATE wrote, so the item returned matches
+    the row without reading it back, or what a change will write, for the storage I/O that
+    must come first (a document says how and when its message was decided)."""
+    changed = copy.copy(item)
     for name, value in values.items():
-        setattr(item, name, value)
-    return item
+        setattr(changed, name, value)
+    return changed
 
 
 Result = TypeVar("Result")

@@ -364,7 +364,7 @@ def review_decide(
 
     try:
         event = holds.item_change(
-            item, files=lambda: kind.decision_files(holds.item_as(item, **decided), details),
+            item, files=lambda: kind.decision_files(pipeline.item_as(item, **decided), details),
             write=write,
         )  # fmt: skip
     except Exception as exc:
