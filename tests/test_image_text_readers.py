@@ -3,12 +3,14 @@ service model) and the local RapidOCR reader on the generated fixtures (bench/oc
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.stub import Stubber
+from PIL import Image
 
 from bench.ocr_data import PHRASES, VARIANTS, char_error_rate, render
 from moderation.images.ocr.aws import RekognitionTextReader
@@ -119,6 +121,32 @@ def test_local_reader_reads_the_fixtures(
     assert found.model_version.startswith("rapidocr-onnxruntime ")
     assert all(0 <= line.confidence <= 100 for line in found.lines)
     assert char_error_rate(expected, found.text) <= 0.15, found.text
+
+
+def test_local_reader_decodes_a_large_jpeg_at_the_size_it_reads(
+    local_reader: LocalTextReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RapidOCR halves a 4400-pixel-wide image before it reads: the reader decodes it at half
+    size instead (libjpeg's DCT scaling), and still reads the words."""
+    with Image.open(io.BytesIO(PNG)) as small:
+        factor = 4400 / small.width
+        large = small.convert("RGB").resize((4400, round(small.height * factor)))
+    buffer = io.BytesIO()
+    large.save(buffer, "JPEG", quality=90)
+    engine, shapes = local_reader._engine, []
+
+    def spy(pixels: Any, **options: Any) -> Any:
+        shapes.append(pixels.shape)
+        return engine(pixels, **options)
+
+    monkeypatch.setitem(local_reader.__dict__, "_engine", spy)
+    found = local_reader.read(source(buffer.getvalue()))
+    assert shapes == [(large.height // 2, 2200, 3)]
+    assert char_error_rate(PHRASES[0].text, found.text) <= 0.15, found.text
+    # An image RapidOCR reads at its own size is decoded whole.
+    local_reader.read(source(PNG))
+    with Image.open(io.BytesIO(PNG)) as small:
+        assert shapes[-1] == (small.height, small.width, 3)
 
 
 def test_local_reader_finds_nothing_on_a_plain_picture(local_reader: LocalTextReader) -> None:

@@ -20,6 +20,11 @@ from moderation.images.ocr.base import AnalyzerError, ImageSource, ImageText, Te
 
 # The longest side text detection looks at: larger images are scaled down to it first.
 DETECT_AT_MOST = 960
+# RapidOCR scales any image with a longer side above this down to it before anything else
+# (its `max_side_len`), and cuts the lines it recognises from that copy. A JPEG is decoded at
+# the smallest libjpeg scale (1/2, 1/4, 1/8) that keeps this long side, so a 4000×3000 photo
+# is not decoded, copied and flipped at full size only to be halved.
+READ_AT_MOST = 2000
 
 
 class LocalTextReader:
@@ -53,6 +58,7 @@ class LocalTextReader:
     def read(self, source: ImageSource) -> ImageText:
         try:
             with Image.open(io.BytesIO(source.content)) as image:
+                image.draft("RGB", _draft_size(image.size))  # a no-op but for JPEG
                 # RapidOCR works on OpenCV's BGR arrays.
                 pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()
         except (UnidentifiedImageError, OSError, ValueError) as exc:
@@ -69,6 +75,19 @@ class LocalTextReader:
             if text.strip() and confidence >= minimum:
                 lines.append(TextLine(text=text, confidence=confidence))
         return ImageText(lines=tuple(lines), reader=self.name, model_version=self.model_version)
+
+
+def _draft_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size to ask `Image.draft` for: the image's own shape with a long side of
+    READ_AT_MOST (draft never goes below the size asked for, in either direction)."""
+    width, height = size
+    longest = max(width, height, 1)
+    if longest <= READ_AT_MOST:
+        return size
+    return (
+        max(1, width * READ_AT_MOST // longest),
+        max(1, height * READ_AT_MOST // longest),
+    )
 
 
 # Between two capitals, a step from one character's centre to the next this many times the
