@@ -283,7 +283,7 @@ def test_a_failed_lookup_never_approves(analyzer: Callable[..., FakeAnalyzer]) -
     analyzer(())
     image = uploaded(encoded(photo(8)))
     with mock.patch(
-        "moderation.images.hashbank.hashbank_matches", side_effect=ValueError("bad index")
+        "moderation.images.hashbank.hashbank_lookup", side_effect=ValueError("bad index")
     ):
         services.image_analyze(image_id=image.id)
     image.refresh_from_db()

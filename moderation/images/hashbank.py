@@ -17,7 +17,7 @@ from moderation.images.hashing import (
 )
 from moderation.images.models import SEGMENT_FIELDS, HashBankEntry, ImageUpload
 from moderation.images.processing import image_pdq
-from moderation.images.selectors import hashbank_matches
+from moderation.images.selectors import hashbank_lookup
 from moderation.items import pipeline
 from moderation.items.models import ItemStatus
 from moderation.policy.engine import (
@@ -54,10 +54,10 @@ def image_hash_ensure(image: ImageUpload) -> None:
         try:
             with Image.open(stored) as opened:
                 opened.load()
-                pdq, error = image_pdq(opened)
+                pdq, framed, error = image_pdq(opened)
         except Exception as exc:  # a file we stored ourselves: anything here is a failure
-            pdq, error = None, f"{type(exc).__name__}: {exc}"
-    fields = {"hash_error": error, **hash_fields(pdq)}
+            pdq, framed, error = None, None, f"{type(exc).__name__}: {exc}"
+    fields = {"hash_error": error, "pdq_framed": framed.hex if framed else "", **hash_fields(pdq)}
     ImageUpload.objects.filter(id=image.id).update(**fields)
     for name, value in fields.items():
         setattr(image, name, value)
@@ -76,8 +76,10 @@ def image_hash_reasons(image: ImageUpload, policy: PolicySnapshot) -> list[Reaso
         if (image.pdq_quality or 0) < MIN_QUALITY:
             # Flat or nearly blank images all hash alike: PDQ's quality says not to match.
             return []
-        matches = hashbank_matches(
-            pdq_hash=hash_normalise(image.pdq_hash), max_distance=policy.hash_match_distance
+        matches = hashbank_lookup(
+            pdq_hash=image.pdq_hash,
+            framed_hash=image.pdq_framed,
+            max_distance=policy.hash_match_distance,
         )
     except pipeline.TRANSIENT_ERRORS:
         raise

@@ -33,6 +33,12 @@ MAX_DISTANCE: Final = 3 * SEGMENTS - 1
 MIN_QUALITY: Final = 50
 # PDQ looks at a 64×64 luminance grid; the reference hasher shrinks photos to 512 px first.
 _HASH_INPUT_SIDE: Final = 512
+# A flat frame (frame_box): lines whose pixels are at least 90 % within 24 (of 255, per
+# channel) of the edge's colour, so JPEG's ringing along the frame does not end it; at least
+# 1 % of the picture deep.
+FRAME_TOLERANCE: Final = 24
+FRAME_SHARE: Final = 0.9
+FRAME_MIN: Final = 0.01
 
 
 class HashError(Exception):
@@ -54,12 +60,33 @@ class PerceptualHash:
 
 def pdq_compute(image: Image.Image) -> PerceptualHash:
     """The PDQ hash of decoded pixels. Raises HashError whatever goes wrong inside."""
+    return _pdq(_hash_input(image))
+
+
+def pdq_compute_framed(image: Image.Image) -> tuple[PerceptualHash, PerceptualHash | None]:
+    """The PDQ hash of the whole picture, and of what lies inside its flat frame when it has
+    one (a border, or a band of one colour along an edge; `frame_box`), else None. A known-bad
+    image posted again inside a frame is far from its banked hash as a whole (a 5 % border
+    moves PDQ by 60 bits or more), and near it inside. Raises HashError."""
+    small = _hash_input(image)
+    box = frame_box(small)
+    return _pdq(small), (_pdq(small.crop(box)) if box else None)
+
+
+def _hash_input(image: Image.Image) -> Image.Image:
+    try:
+        small = image.convert("RGB")
+        small.thumbnail((_HASH_INPUT_SIDE, _HASH_INPUT_SIDE), Image.Resampling.BILINEAR)
+    except Exception as exc:
+        raise HashError(f"{type(exc).__name__}: {exc}") from exc
+    return small
+
+
+def _pdq(small: Image.Image) -> PerceptualHash:
     try:
         import numpy as np
         import pdqhash
 
-        small = image.convert("RGB")
-        small.thumbnail((_HASH_INPUT_SIDE, _HASH_INPUT_SIDE), Image.Resampling.BILINEAR)
         bits, quality = pdqhash.compute(np.asarray(small, dtype=np.uint8))
         # pdqhash gives bit 255 first: read as a binary number, that is ThreatExchange's hex.
         value = int("".join("1" if bit else "0" for bit in bits), 2)
@@ -68,6 +95,45 @@ def pdq_compute(image: Image.Image) -> PerceptualHash:
     if len(bits) != HASH_BITS:
         raise HashError(f"PDQ gave {len(bits)} bits instead of {HASH_BITS}")
     return PerceptualHash(hex=f"{value:0{HASH_HEX_LENGTH}x}", quality=int(quality))
+
+
+def frame_box(image: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box (left, top, right, bottom) inside the picture's flat frame, or None when it has
+    none. A line of pixels (row or column) belongs to the frame when FRAME_SHARE of its pixels
+    are within FRAME_TOLERANCE of the median colour of the outermost line on its side, and so
+    do all the lines between it and that edge. A side whose frame is thinner than FRAME_MIN
+    of the picture keeps it (a sliver is noise, not a frame); a frame that would leave less
+    than half the picture either way is not one (a flat picture)."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("RGB"))
+    height, width, _ = pixels.shape
+    if height < 8 or width < 8:
+        return None
+
+    def depth(lines: np.ndarray) -> int:
+        # lines: the picture seen from one side, outermost line first (lines × pixels × 3).
+        # Read a few lines at a time: most pictures have no frame, and show it at once.
+        edge = np.median(lines[0], axis=0).astype(np.int16)
+        found, step, limit = 0, 4, len(lines) // 2
+        while found < limit:
+            chunk = np.abs(lines[found : found + step].astype(np.int16) - edge) <= FRAME_TOLERANCE
+            flat = (chunk[..., 0] & chunk[..., 1] & chunk[..., 2]).mean(axis=-1)
+            inside = np.flatnonzero(flat < FRAME_SHARE)
+            if inside.size:
+                found += int(inside[0])
+                break
+            found, step = found + len(flat), 32
+        return found if found >= FRAME_MIN * len(lines) else 0
+
+    columns = pixels.transpose(1, 0, 2)
+    top, bottom = depth(pixels), depth(pixels[::-1])
+    left, right = depth(columns), depth(columns[::-1])
+    if not top + bottom + left + right:
+        return None
+    if height - top - bottom < height / 2 or width - left - right < width / 2:
+        return None
+    return left, top, width - right, height - bottom
 
 
 def hash_normalise(value: str) -> str:

@@ -74,6 +74,11 @@ class ImageUpload(AnalysedItem, HashSegments):
     # Why the perceptual hash could not be computed at upload; the analysis then sends the
     # image to review (a hash failure never approves).
     hash_error = models.TextField(_("hash error"), blank=True, db_default="")
+    # PDQ of what lies inside the picture's flat frame (a border, a band along an edge), when
+    # it has one: looked up in the hash bank besides the whole picture's hash.
+    pdq_framed = models.CharField(
+        _("PDQ hash inside the frame"), max_length=64, blank=True, db_default=""
+    )
     # The text read off the image, personal data masked ("[EMAIL]"), for moderators; its
     # signals are among `labels` as "text_in_image:<SIGNAL>".
     found_text = models.TextField(_("text found"), blank=True)

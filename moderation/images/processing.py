@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageFile, ImageOps
 
-from moderation.images.hashing import HashError, PerceptualHash, pdq_compute
+from moderation.images.hashing import HashError, PerceptualHash, pdq_compute_framed
 from project.errors import BadInput
 
 ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "GIF")
@@ -67,6 +67,8 @@ class ProcessedImage:
     # PDQ of the stored pixels, or why it failed (the upload is kept, and goes to review).
     pdq: PerceptualHash | None = None
     hash_error: str = ""
+    # PDQ of what lies inside a flat frame, when the picture has one and it can be matched.
+    pdq_framed: PerceptualHash | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def process_upload(
     finally:
         image.close()
     content = _encode(clean, output_format)
-    pdq, hash_error = image_pdq(clean)
+    pdq, pdq_framed, hash_error = image_pdq(clean)
     is_jpeg = output_format == "JPEG"
     return ProcessedImage(
         content=content,
@@ -105,15 +107,21 @@ def process_upload(
         source_format=source_format,
         pdq=pdq,
         hash_error=hash_error,
+        pdq_framed=pdq_framed,
     )
 
 
-def image_pdq(image: Image.Image) -> tuple[PerceptualHash | None, str]:
-    """The PDQ hash of the pixels that are stored, or why it could not be computed."""
+def image_pdq(
+    image: Image.Image,
+) -> tuple[PerceptualHash | None, PerceptualHash | None, str]:
+    """The PDQ hash of the pixels that are stored and, when the picture has a flat frame, of
+    what lies inside it (if matchable: too flat a hash would match every other flat one); or
+    why they could not be computed."""
     try:
-        return pdq_compute(image), ""
+        whole, framed = pdq_compute_framed(image)
     except HashError as exc:
-        return None, str(exc)
+        return None, None, str(exc)
+    return whole, (framed if framed and framed.matchable else None), ""
 
 
 # --- Bytes -----------------------------------------------------------------------------------

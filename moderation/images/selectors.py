@@ -66,6 +66,21 @@ def hash_matches(
     return found[:limit]
 
 
+def hashbank_lookup(
+    *, pdq_hash: str, framed_hash: str = "", max_distance: int, limit: int = 20
+) -> list[HashMatch]:
+    """Hash bank entries near an image: near its whole picture's hash or, when it has a flat
+    frame, near the hash of what lies inside (`ImageUpload.pdq_framed`); nearest first, each
+    entry once at its nearer distance. Raises HashError for a malformed hash."""
+    found = hashbank_matches(pdq_hash=pdq_hash, max_distance=max_distance, limit=limit)
+    if framed_hash:
+        found += hashbank_matches(pdq_hash=framed_hash, max_distance=max_distance, limit=limit)
+    nearest: dict[int, HashMatch] = {}
+    for match in sorted(found, key=lambda match: (match.distance, str(match.id))):
+        nearest.setdefault(match.id, match)
+    return list(nearest.values())[:limit]
+
+
 def hashbank_matches(*, pdq_hash: str, max_distance: int, limit: int = 20) -> list[HashMatch]:
     """Hash bank entries near a hash, nearest first, through this process's copy of the
     bank's index (moderation/images/bankindex.py). Raises HashError for a malformed hash."""

@@ -70,6 +70,7 @@ def image_upload_create(*, owner: User, upload: UploadedFile) -> ImageUpload:
                 width=processed.width,
                 height=processed.height,
                 hash_error=processed.hash_error,
+                pdq_framed=processed.pdq_framed.hex if processed.pdq_framed else "",
                 **hash_fields(processed.pdq),
             )
     except BaseException:
