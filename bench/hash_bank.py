@@ -140,8 +140,8 @@ def _lookup(query: Query, distance: int, limit: int = 20) -> list[Any]:
     """The pipeline's lookup (`hashbank_lookup`, as `image_hash_reasons` calls it)."""
     from moderation.images.selectors import hashbank_lookup
 
-    whole, framed = query
-    return hashbank_lookup(pdq_hash=whole, framed_hash=framed, max_distance=distance, limit=limit)
+    hashes = [value for value in query if value]
+    return hashbank_lookup(hashes=hashes, max_distance=distance, limit=limit)
 
 
 def _latency(queries: list[Query], distance: int) -> tuple[float, float, float]:

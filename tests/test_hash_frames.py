@@ -113,12 +113,12 @@ def test_the_lookup_gives_each_entry_once_at_its_nearer_distance() -> None:
     HashBankEntry.objects.create(reason="test", **hashbank.hash_fields(original))
     whole, inside = pdq_compute_framed(jpeg_round_trip(framed(picture, border=4), quality=95))
     assert inside is not None
-    matches = hashbank_lookup(pdq_hash=whole.hex, framed_hash=inside.hex, max_distance=47)
+    matches = hashbank_lookup(hashes=[whole.hex, inside.hex], max_distance=47)
     assert len(matches) == 1
     assert matches[0].distance == min(
         hamming(whole.hex, original.hex), hamming(inside.hex, original.hex)
     )
-    assert hashbank_lookup(pdq_hash=pdq_compute(photo(7)).hex, max_distance=31) == []
+    assert hashbank_lookup(hashes=[pdq_compute(photo(7)).hex], max_distance=31) == []
 
 
 def test_an_image_stored_before_hashing_gets_both_hashes_at_analysis() -> None:

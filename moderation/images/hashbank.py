@@ -73,14 +73,13 @@ def image_hash_reasons(image: ImageUpload, policy: PolicySnapshot) -> list[Reaso
         image_hash_ensure(image)
         if image.hash_error:
             raise HashError(image.hash_error)
-        if (image.pdq_quality or 0) < MIN_QUALITY:
-            # Flat or nearly blank images all hash alike: PDQ's quality says not to match.
+        # Flat or nearly blank images all hash alike: PDQ's quality says not to match them (a
+        # hash inside a frame is only kept when it can be matched).
+        whole = [image.pdq_hash] if (image.pdq_quality or 0) >= MIN_QUALITY else []
+        hashes = [*whole, *([image.pdq_framed] if image.pdq_framed else [])]
+        if not hashes:
             return []
-        matches = hashbank_lookup(
-            pdq_hash=image.pdq_hash,
-            framed_hash=image.pdq_framed,
-            max_distance=policy.hash_match_distance,
-        )
+        matches = hashbank_lookup(hashes=hashes, max_distance=policy.hash_match_distance)
     except pipeline.TRANSIENT_ERRORS:
         raise
     except Exception as exc:

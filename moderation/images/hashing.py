@@ -69,7 +69,10 @@ def pdq_compute_framed(image: Image.Image) -> tuple[PerceptualHash, PerceptualHa
     image posted again inside a frame is far from its banked hash as a whole (a 5 % border
     moves PDQ by 60 bits or more), and near it inside. Raises HashError."""
     small = _hash_input(image)
-    box = frame_box(small)
+    try:
+        box = frame_box(small)
+    except Exception as exc:
+        raise HashError(f"{type(exc).__name__}: {exc}") from exc
     return _pdq(small), (_pdq(small.crop(box)) if box else None)
 
 

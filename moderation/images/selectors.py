@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,14 +68,16 @@ def hash_matches(
 
 
 def hashbank_lookup(
-    *, pdq_hash: str, framed_hash: str = "", max_distance: int, limit: int = 20
+    *, hashes: Sequence[str], max_distance: int, limit: int = 20
 ) -> list[HashMatch]:
-    """Hash bank entries near an image: near its whole picture's hash or, when it has a flat
-    frame, near the hash of what lies inside (`ImageUpload.pdq_framed`); nearest first, each
-    entry once at its nearer distance. Raises HashError for a malformed hash."""
-    found = hashbank_matches(pdq_hash=pdq_hash, max_distance=max_distance, limit=limit)
-    if framed_hash:
-        found += hashbank_matches(pdq_hash=framed_hash, max_distance=max_distance, limit=limit)
+    """Hash bank entries near any of an image's hashes (the whole picture's and, when it has a
+    flat frame, the one inside it: `ImageUpload.pdq_framed`), nearest first, each entry once
+    at its nearest distance. Raises HashError for a malformed hash."""
+    found = [
+        match
+        for pdq_hash in hashes
+        for match in hashbank_matches(pdq_hash=pdq_hash, max_distance=max_distance, limit=limit)
+    ]
     nearest: dict[int, HashMatch] = {}
     for match in sorted(found, key=lambda match: (match.distance, str(match.id))):
         nearest.setdefault(match.id, match)
