@@ -4,8 +4,6 @@ hashed as well, and the bank is searched with both hashes."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -16,28 +14,12 @@ from moderation.images.hashing import frame_box, hamming, pdq_compute, pdq_compu
 from moderation.images.models import HashBankEntry
 from moderation.images.selectors import hashbank_lookup
 from moderation.models import ImageUpload, ItemStatus
-from tests.test_hashbank import analysed, encoded, photo, uploaded
+
+# _not_queued: nothing is queued, as in the hash bank's own tests (an autouse fixture).
+from tests.test_hashbank import _not_queued, analysed, encoded, photo, uploaded  # noqa: F401
 from tests.test_image_pipeline import EXPLICIT_HIGH, FakeAnalyzer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def analyzer() -> Iterator[Callable[..., FakeAnalyzer]]:
-    with mock.patch("moderation.images.services.get_image_analyzer") as get:
-
-        def install(*script: Any) -> FakeAnalyzer:
-            fake = FakeAnalyzer(list(script))
-            get.return_value = fake
-            return fake
-
-        yield install
-
-
-@pytest.fixture(autouse=True)
-def _not_queued() -> Iterator[None]:
-    with mock.patch("moderation.tasks.analyze_image.delay"):
-        yield
 
 
 def framed(image: Image.Image, border: int = 16, fill: str = "white") -> Image.Image:
@@ -89,15 +71,14 @@ def test_upload_stores_the_hash_inside_the_frame_only_when_there_is_one() -> Non
     assert hamming(boxed.pdq_hash, plain.pdq_hash) > 31
 
 
-def test_a_known_bad_image_inside_a_frame_is_rejected_unseen(
-    analyzer: Callable[..., FakeAnalyzer],
-) -> None:
-    fake = analyzer(EXPLICIT_HIGH)
-    first = analysed(encoded(photo(5)))
-    assert first.status == ItemStatus.REJECTED
-    entry = HashBankEntry.objects.get(source_item=first)
+def test_a_known_bad_image_inside_a_frame_is_rejected_unseen() -> None:
+    fake = FakeAnalyzer([EXPLICIT_HIGH])
+    with mock.patch("moderation.images.services.get_image_analyzer", return_value=fake):
+        first = analysed(encoded(photo(5)))
+        assert first.status == ItemStatus.REJECTED
+        entry = HashBankEntry.objects.get(source_item=first)
 
-    again = analysed(encoded(framed(photo(5), border=24, fill="black"), quality=70))
+        again = analysed(encoded(framed(photo(5), border=24, fill="black"), quality=70))
     assert again.status == ItemStatus.REJECTED
     assert len(fake.calls) == 1  # no paid analysis
     reason = again.reasons[0]
