@@ -13,6 +13,7 @@ from django.conf import settings
 
 from project.celery import app, ping
 from tests.conftest import WorkerFactory
+from tests.test_faults import wait_for
 
 
 def test_celery_is_configured_for_safe_delivery() -> None:
@@ -61,7 +62,12 @@ def test_a_worker_loads_its_models_before_it_is_ready(
 
     assert ping.delay().get(timeout=120) == "pong"  # longer than any model takes to load
     assert worker.poll() is None
-    text = log.read_text()
+    # The worker logs a task's success after it has stored the result the test just read.
+    text = wait_for(
+        lambda: text if "succeeded in" in (text := log.read_text()) else None,
+        "the worker to log the task's success",
+        timeout=30,
+    )
     # In the process that runs tasks (a prefork child's, too), before it runs the first one.
     for kind in ("image", "feedback"):
         assert re.search(rf"warmed up the {kind} analyzers in \d+\.\d s", text), text
