@@ -125,9 +125,7 @@ def _update_then_insert_portable(
 ) -> int:
     using = queryset.db
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        changed = queryset.filter(pk__in=list(queryset.values_list("pk", flat=True))).update(
-            **values
-        )
+        changed = queryset.update(**values)
         for _ in range(changed):
             for entry in rows:
                 row, suffix = entry if isinstance(entry, tuple) else (entry, "")
